@@ -1,0 +1,1 @@
+"""Pure classifiers over plain data: no database, no network."""

@@ -1,0 +1,210 @@
+"""Mention detection: where an article names the watched organisation, and in what role.
+
+Rules (see ``docs/decisions.md``):
+- strong forms count unless qualified as another office ("VN-rapporteur",
+  "de Belgische nationaal rapporteur", "National Rapporteur of Finland");
+- weak forms ("rapporteur", "NRM") count only with a strong form or office holder
+  elsewhere in the article, or a context term (trafficking, sexual violence) nearby, and
+  never next to an exclusion ("Europees Parlement", "wetsvoorstel");
+- an office holder's full name counts during the term, or outside it when "rapporteur"
+  stands close by; the surname alone counts only after a full mention of that holder and
+  never for someone else with that surname.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from classifiers.records import MentionHit
+from classifiers.text import display_text, fold, snippet
+from classifiers.watchlist import OfficeHolder, Watchlist
+
+CONTEXT_RADIUS = 200
+EXCLUSION_RADIUS = 60
+HOLDER_TIE_RADIUS = 100
+QUOTE_RADIUS = 100
+REPORT_RADIUS = 120
+UPPER_CASE_WEAK_FORMS = frozenset({"nrm", "bnrm"})
+# Words that may stand capitalised before a surname without making it someone else.
+SURNAME_PRECEDERS = frozenset(
+    {
+        "volgens", "aldus", "ook", "maar", "en", "dat", "toen", "wel", "nu", "daarom",
+        "mevrouw", "mw", "mw.", "rapporteur", "professor", "prof", "prof.", "hoogleraar",
+        "dr", "dr.", "mr", "mr.", "zegt", "zei", "stelt", "vindt", "waarschuwt",
+        "according", "said", "says",
+    }
+)  # fmt: skip
+PLACES = ("title", "lead", "body")
+# Titles that tie a holder's name to the office whatever the date ("oud-rapporteur Bolhaar").
+OFFICE_TITLES = (
+    "rapporteur",
+    "nationaal rapporteur",
+    "oud rapporteur",
+    "oud nationaal rapporteur",
+    "voormalig rapporteur",
+    "voormalig nationaal rapporteur",
+    "voormalige nationaal rapporteur",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    place: str
+    form: str
+    start: int
+    end: int
+    kind: str  # strong | weak | holder | tied | surname
+    holder: OfficeHolder | None
+
+
+def _pattern(form: str) -> str:
+    return r" +".join(re.escape(word) for word in form.split())
+
+
+def _phrase_regex(phrases: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(_pattern(p) for p in ordered) + r")\b")
+
+
+class MentionDetector:
+    """Compiled form of a watchlist. Thread-safe and reusable; build it once."""
+
+    def __init__(self, watchlist: Watchlist) -> None:
+        self.watchlist = watchlist
+        self._kinds: dict[str, tuple[str, OfficeHolder | None]] = {}
+        for form in watchlist.weak_forms:
+            self._kinds[form] = ("weak", None)
+        for form in watchlist.forms:
+            self._kinds[form] = ("strong", None)
+        for holder in watchlist.holders:
+            surname = fold(holder.surname)
+            for form in holder.forms:
+                self._kinds[form] = ("surname" if form == surname else "holder", holder)
+            for title in OFFICE_TITLES:
+                for form in (*holder.forms, surname):
+                    self._kinds[f"{title} {form}"] = ("tied", holder)
+        self._forms = _phrase_regex(tuple(self._kinds))
+        self._context = _phrase_regex(watchlist.context_terms)
+        self._exclusions = _phrase_regex(watchlist.exclusions)
+        self._quote_verbs = _phrase_regex(watchlist.quote_verbs)
+        self._report_terms = _phrase_regex(watchlist.report_terms)
+        self._suffixes = tuple(watchlist.foreign_suffixes)
+        # Cheap screen: most articles contain no fragment of any form at all.
+        self._screen = re.compile(
+            "|".join(sorted({re.escape(f.split()[-1]) for f in self._kinds}, key=len))
+        )
+
+    def detect(
+        self,
+        *,
+        title: str = "",
+        lead: str = "",
+        body: str = "",
+        published_at: datetime | None = None,
+    ) -> list[MentionHit]:
+        """Every counted mention in the article, in reading order."""
+        texts = dict(zip(PLACES, map(display_text, (title, lead, body)), strict=True))
+        folded = {place: fold(text) for place, text in texts.items()}
+        if not any(self._screen.search(f) for f in folded.values()):
+            return []
+        day = (published_at or datetime.now(UTC)).date()
+        candidates = [
+            _Candidate(place, m.group(0), m.start(), m.end(), *self._kind(m.group(0)))
+            for place in PLACES
+            for m in self._forms.finditer(folded[place])
+        ]
+        candidates = [c for c in candidates if not self._qualified(folded[c.place], c)]
+        accepted = self._accept(candidates, texts, folded, day)
+        return [
+            MentionHit(
+                form=" ".join(c.form.split()),
+                place=c.place,
+                role=self._role(folded[c.place], c),
+                snippet=snippet(texts[c.place], c.start, c.end),
+                start=c.start,
+                end=c.end,
+            )
+            for c in accepted
+        ]
+
+    def _kind(self, matched: str) -> tuple[str, OfficeHolder | None]:
+        return self._kinds[" ".join(matched.split())]
+
+    def _qualified(self, folded: str, c: _Candidate) -> bool:
+        """True when the words around a form make it another office."""
+        before = folded[max(0, c.start - 40) : c.start].split()
+        if before and before[-1] in self.watchlist.qualifiers:
+            return True
+        if len(before) >= 2 and f"{before[-2]} {before[-1]}" in self.watchlist.qualifiers:
+            return True
+        after = " ".join(folded[c.end : c.end + 40].split())
+        return c.kind in ("strong", "weak") and after.startswith(self._suffixes)
+
+    def _accept(
+        self,
+        candidates: list[_Candidate],
+        texts: dict[str, str],
+        folded: dict[str, str],
+        day: date,
+    ) -> list[_Candidate]:
+        accepted = [c for c in candidates if self._names_office(c, folded[c.place], day)]
+        anchored = bool(accepted)
+        fully_named = {c.holder.name for c in accepted if c.holder is not None}
+        for c in candidates:
+            if c.kind == "weak":
+                counts = self._weak_counts(c, texts[c.place], folded[c.place], anchored)
+            elif c.kind == "surname" and c.holder is not None:
+                counts = c.holder.name in fully_named and self._is_that_person(texts[c.place], c)
+            else:
+                counts = False
+            if counts:
+                accepted.append(c)
+        order = {place: i for i, place in enumerate(PLACES)}
+        return sorted(accepted, key=lambda c: (order[c.place], c.start))
+
+    def _names_office(self, c: _Candidate, folded: str, day: date) -> bool:
+        """Strong forms and titled names always; a holder's name in office or near a title."""
+        if c.kind in ("strong", "tied"):
+            return True
+        if c.kind != "holder" or c.holder is None:
+            return False
+        if c.holder.in_office(day):
+            return True
+        window = folded[max(0, c.start - HOLDER_TIE_RADIUS) : c.end + HOLDER_TIE_RADIUS]
+        return "rapporteur" in window
+
+    def _weak_counts(self, c: _Candidate, text: str, folded: str, anchored: bool) -> bool:
+        if c.form in UPPER_CASE_WEAK_FORMS and not text[c.start : c.end].isupper():
+            return False
+        near = folded[max(0, c.start - EXCLUSION_RADIUS) : c.end + EXCLUSION_RADIUS]
+        if self._exclusions.search(near):
+            return False
+        if anchored:
+            return True
+        context = folded[max(0, c.start - CONTEXT_RADIUS) : c.end + CONTEXT_RADIUS]
+        return self._context.search(context) is not None
+
+    def _is_that_person(self, text: str, c: _Candidate) -> bool:
+        if not text[c.start : c.start + 1].isupper():
+            return False  # "de rijken", "rijker"
+        previous = text[max(0, c.start - 30) : c.start].split()
+        if not previous:
+            return True
+        word = previous[-1]
+        if not word[:1].isupper() or word.lower() in SURNAME_PRECEDERS:
+            return True
+        return len(previous) >= 2 and previous[-2].endswith((".", "!", "?", ":"))
+
+    def _role(self, folded: str, c: _Candidate) -> str:
+        sentence_start = max(folded.rfind(". ", 0, c.start), folded.rfind("\n", 0, c.start)) + 1
+        sentence_end = folded.find(". ", c.end)
+        sentence = folded[sentence_start : sentence_end if sentence_end != -1 else len(folded)]
+        near = folded[max(0, c.start - QUOTE_RADIUS) : c.end + QUOTE_RADIUS]
+        if '"' in sentence or self._quote_verbs.search(near):
+            return "quoted"
+        around = folded[max(0, c.start - REPORT_RADIUS) : c.end + REPORT_RADIUS]
+        if self._report_terms.search(around):
+            return "report_cited"
+        return "passing"

@@ -1,0 +1,139 @@
+"""URL canonicalisation: one URL per article, whatever form it reached us in.
+
+courlan does the general work (lower-case host, default port, tracking parameters,
+sorted query). On top of it: no fragments, https, no ``www.``/mobile/AMP variants, and
+site rules where one article has several URL forms (NOS short links). See
+``docs/decisions.md`` for why ``www.`` is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+
+from courlan import normalize_url
+
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gclsrc",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "yclid",
+        "_ga",
+        "_gl",
+        "ocid",
+        "cmpid",
+        "xtor",
+        "referrer",
+        "referer",
+        "ref_src",
+        "ito",
+        "wt_mc",
+        "s_cid",
+        "sc_cid",
+        "at_medium",
+        "at_campaign",
+        "at_creation",
+        "at_platform",
+        "at_format",
+        "at_general_placement",
+        "at_link",
+        "at_link_id",
+        "at_link_origin",
+        "at_link_type",
+        "at_position",
+        "at_ptr_name",
+        "at_send_date",
+        "amp",
+        "outputtype",
+        "share",
+        "smid",
+        "rss",
+        "feed",
+        "source",
+        "partner",
+    }
+)
+MOBILE_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+AMP_CACHE = re.compile(r"^[a-z0-9-]+\.cdn\.ampproject\.org$")
+AMP_SEGMENT = re.compile(r"/amp/?$")
+AMP_EXTENSION = re.compile(r"\.amp(?=\.html?$|$)")
+NOS_ARTICLE = re.compile(r"^/(?:l|artikel|video|nieuwsuur/artikel|jeugdjournaal/artikel)/(\d+)")
+SITE_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("nos.nl", NOS_ARTICLE, "/artikel/{0}"),
+)
+
+
+class InvalidURLError(ValueError):
+    """The text is not an http(s) URL of an article."""
+
+
+def _strip_host(host: str) -> str:
+    host = host.rstrip(".")
+    for prefix in MOBILE_PREFIXES:
+        if host.startswith(prefix) and host.count(".") >= 2:
+            return host[len(prefix) :]
+    return host
+
+
+def _unwrap_amp_cache(url: str) -> str:
+    parts = urlsplit(url)
+    if AMP_CACHE.match(parts.hostname or "") and parts.path.startswith("/c/"):
+        rest = parts.path[3:]
+        scheme = "http"
+        if rest.startswith("s/"):
+            scheme, rest = "https", rest[2:]
+        return f"{scheme}://{rest}"
+    return url
+
+
+def canonical_url(url: str) -> str:
+    """The canonical form of an article URL; raises ``InvalidURLError`` for non-URLs."""
+    text = url.strip()
+    if not re.match(r"(?i)^https?://", text):
+        raise InvalidURLError(f"not an http(s) URL: {url!r}")
+    text = _unwrap_amp_cache(text[:4].lower() + text[4:])
+    try:
+        normalised = normalize_url(text)
+    except ValueError as error:
+        raise InvalidURLError(f"cannot parse URL {url!r}: {error}") from error
+    parts = urlsplit(normalised)
+    if not parts.hostname:
+        raise InvalidURLError(f"URL has no host: {url!r}")
+    host = _strip_host(parts.hostname)
+    path = AMP_EXTENSION.sub("", AMP_SEGMENT.sub("/", parts.path)) or "/"
+    for site, pattern, template in SITE_RULES:
+        if host == site and (match := pattern.match(path)):
+            path = template.format(*match.groups())
+            break
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key.lower() not in TRACKING_PARAMETERS and not key.lower().startswith("utm_")
+    ]
+    return urlunsplit(("https", host, path, urlencode(query), ""))
+
+
+def domain_of(url: str) -> str:
+    """Host of a URL without ``www.`` and mobile prefixes, lower case."""
+    host = urlsplit(url.strip()).hostname or ""
+    return _strip_host(host.lower())
+
+
+DPG_ARTICLE_ID = re.compile(r"~a([0-9a-f]{6,12})/?$")
+MEDIAHUIS_BE_ARTICLE_ID = re.compile(r"/cnt/(dmf\d{8}_\d{8})")
+
+
+def article_key(url: str) -> str | None:
+    """A publisher article id shared by a group's sites (DPG ``~a…``, Mediahuis ``dmf…``)."""
+    path = unquote(urlsplit(url).path)
+    if match := DPG_ARTICLE_ID.search(path):
+        return f"dpg:{match.group(1)}"
+    if match := MEDIAHUIS_BE_ARTICLE_ID.search(path):
+        return f"mediahuis:{match.group(1)}"
+    return None

@@ -1,0 +1,1 @@
+"""Collectors: turn source URLs into bytes, and bytes into entries."""

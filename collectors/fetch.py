@@ -1,0 +1,233 @@
+"""One polite, bounded HTTP client for every collector.
+
+Every request has connect and read timeouts and an overall deadline (a server that drips
+one byte a second defeats a read timeout on its own), a body cap applied to the
+decompressed bytes, a redirect limit with the final URL recorded, conditional GET, a
+per-host concurrency limit and delay, and Retry-After honoured on 429/503.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from collectors.errors import CollectError
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLimits:
+    user_agent: str
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    deadline: float = 30.0
+    max_body_bytes: int = 10_000_000
+    max_redirects: int = 5
+    concurrency: int = 16
+    per_host_concurrency: int = 2
+    per_host_delay: float = 0.0
+
+
+@dataclass(slots=True)
+class FetchResult:
+    url: str
+    final_url: str
+    status: int
+    headers: httpx.Headers
+    body: bytes = b""
+    redirects: list[str] = field(default_factory=list)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def etag(self) -> str | None:
+        etag: str | None = self.headers.get("etag")
+        return etag
+
+    @property
+    def last_modified(self) -> str | None:
+        value: str | None = self.headers.get("last-modified")
+        return value
+
+
+def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class _HostGate:
+    """Limits requests in flight to one host and spaces them by a delay."""
+
+    def __init__(self, concurrency: int, delay: float) -> None:
+        self._semaphore = asyncio.Semaphore(concurrency)
+        self._delay = delay
+        self._lock = asyncio.Lock()
+        self._next_start = 0.0
+
+    async def __aenter__(self) -> None:
+        await self._semaphore.acquire()
+        if self._delay:
+            async with self._lock:
+                wait = self._next_start - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._next_start = time.monotonic() + self._delay
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._semaphore.release()
+
+
+class Fetcher:
+    """Shared async HTTP client. Use as ``async with Fetcher(limits) as fetcher``."""
+
+    def __init__(self, limits: FetchLimits, *, transport: httpx.AsyncBaseTransport | None = None):
+        self.limits = limits
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            follow_redirects=False,
+            timeout=httpx.Timeout(
+                connect=limits.connect_timeout,
+                read=limits.read_timeout,
+                write=limits.read_timeout,
+                pool=limits.deadline,
+            ),
+            limits=httpx.Limits(
+                max_connections=limits.concurrency,
+                max_keepalive_connections=limits.concurrency,
+            ),
+            headers={"User-Agent": limits.user_agent},
+            trust_env=False,
+        )
+        self._all = asyncio.Semaphore(limits.concurrency)
+        self._hosts: dict[str, _HostGate] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._client.aclose()
+
+    def _gate(self, url: str) -> _HostGate:
+        host = urlsplit(url).netloc.lower()
+        gate = self._hosts.get(host)
+        if gate is None:
+            gate = _HostGate(self.limits.per_host_concurrency, self.limits.per_host_delay)
+            self._hosts[host] = gate
+        return gate
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = "*/*",
+    ) -> FetchResult:
+        """GET ``url`` within the limits; raises ``CollectError`` on any failure."""
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise CollectError("invalid_url", f"not an http(s) URL: {url}")
+        headers = {"Accept": accept}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        try:
+            async with self._all, asyncio.timeout(self.limits.deadline):
+                return await self._follow(url, headers)
+        except TimeoutError:
+            raise CollectError(
+                "timeout", f"no complete answer within {self.limits.deadline:g} s"
+            ) from None
+
+    async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
+        redirects: list[str] = []
+        current = url
+        while True:
+            async with self._gate(current):
+                result = await self._get_once(current, headers)
+            location = result.headers.get("location")
+            if result.status not in REDIRECT_STATUSES or not location:
+                result.url, result.redirects = url, redirects
+                return result
+            if len(redirects) >= self.limits.max_redirects:
+                raise CollectError(
+                    "too_many_redirects", f"more than {self.limits.max_redirects} redirects"
+                )
+            target = urljoin(current, location)
+            if target == current or target in redirects:
+                raise CollectError("too_many_redirects", f"redirect loop at {target}")
+            redirects.append(current)
+            current = target
+
+    async def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult:
+        try:
+            async with self._client.stream("GET", url, headers=headers) as response:
+                self._raise_for_status(response)
+                body = b""
+                if response.status_code not in REDIRECT_STATUSES and response.status_code != 304:
+                    body = await self._read_capped(response)
+                return FetchResult(url, url, response.status_code, response.headers, body)
+        except httpx.TimeoutException as error:
+            raise CollectError("timeout", f"{type(error).__name__} for {url}") from None
+        except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as error:
+            raise CollectError("connect", f"{type(error).__name__}: {error}") from None
+        except httpx.DecodingError as error:
+            raise CollectError("malformed", f"cannot decode body: {error}") from None
+        except httpx.InvalidURL as error:
+            raise CollectError("invalid_url", str(error)) from None
+        except httpx.HTTPError as error:
+            raise CollectError("http_error", f"{type(error).__name__}: {error}") from None
+
+    def _raise_for_status(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        retry_after = retry_after_seconds(response.headers.get("retry-after"))
+        if status == 429 or (status == 503 and retry_after is not None):
+            raise CollectError("rate_limited", f"HTTP {status}", retry_after=retry_after)
+        if status == 404:
+            raise CollectError("not_found", "HTTP 404")
+        if status == 410:
+            raise CollectError("gone", "HTTP 410")
+        if status in (401, 403):
+            raise CollectError("forbidden", f"HTTP {status}")
+        if status >= 500:
+            raise CollectError("server_error", f"HTTP {status}", retry_after=retry_after)
+        raise CollectError("http_error", f"HTTP {status}")
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        cap = self.limits.max_body_bytes
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > cap:
+            raise CollectError("too_large", f"declared {declared} bytes, limit {cap}")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise CollectError("too_large", f"body over {cap} bytes after decompression")
+            chunks.append(chunk)
+        return b"".join(chunks)

@@ -1,0 +1,1 @@
+"""Storage: models, engine and every SQL statement of the service."""

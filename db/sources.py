@@ -1,0 +1,96 @@
+"""Source rows: seeding, what is due, and the health recorded after every fetch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from db.models import Source
+from db.upsert import insert_ignore
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """A source as written in the seed file or given on the command line."""
+
+    name: str
+    kind: str
+    url: str
+    outlet: str | None = None
+    pages: str = "all"
+
+
+def seed_sources(session: Session, *, specs: list[SourceSpec], outlet_ids: dict[str, int]) -> int:
+    """Add the sources that are not stored yet (by URL); stored ones keep their edits."""
+    added = 0
+    for spec in specs:
+        new_id = insert_ignore(
+            session,
+            Source.__table__,  # type: ignore[arg-type]
+            {
+                "name": spec.name,
+                "kind": spec.kind,
+                "url": spec.url,
+                "outlet_id": outlet_ids.get(spec.outlet) if spec.outlet else None,
+                "pages": spec.pages,
+                "enabled": True,
+            },
+            conflict=["url"],
+        )
+        added += new_id is not None
+    return added
+
+
+def due_sources(session: Session, *, now: datetime, limit: int | None = None) -> list[Source]:
+    """Enabled sources whose next check has come, longest waiting first."""
+    query = (
+        select(Source)
+        .where(Source.enabled.is_(True))
+        .where(or_(Source.next_check_at.is_(None), Source.next_check_at <= now))
+        .order_by(Source.next_check_at.asc().nulls_first(), Source.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def record_success(
+    session: Session,
+    *,
+    source_id: int,
+    now: datetime,
+    next_check_at: datetime,
+    etag: str | None,
+    last_modified: str | None,
+    new_items: int,
+) -> None:
+    values: dict[str, object] = {
+        "last_checked_at": now,
+        "last_success_at": now,
+        "last_error": None,
+        "error_count": 0,
+        "next_check_at": next_check_at,
+        "etag": etag,
+        "last_modified": last_modified,
+        "items_found": Source.items_found + new_items,
+    }
+    if new_items:
+        values["last_item_at"] = now
+    session.execute(update(Source).where(Source.id == source_id).values(**values))
+
+
+def record_failure(
+    session: Session, *, source_id: int, now: datetime, error: str, next_check_at: datetime
+) -> None:
+    session.execute(
+        update(Source)
+        .where(Source.id == source_id)
+        .values(
+            last_checked_at=now,
+            last_error=error[:2000],
+            error_count=Source.error_count + 1,
+            next_check_at=next_check_at,
+        )
+    )

@@ -1,0 +1,28 @@
+"""Insert-or-ignore on a unique key, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def insert_ignore(
+    session: Session, table: Table, values: dict[str, Any], *, conflict: list[str]
+) -> int | None:
+    """Insert a row unless its unique key exists; the new id, or None when it existed.
+
+    One statement backed by the unique constraint, never check-then-insert, so two
+    collectors storing the same article at once store it once.
+    """
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    statement = (
+        module.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=conflict)
+        .returning(table.c.id)
+    )
+    return session.execute(statement).scalar_one_or_none()

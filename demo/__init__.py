@@ -1,0 +1,1 @@
+"""A small fictional news site for `make demo`: invented articles, real outlet domains."""

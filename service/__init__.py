@@ -1,0 +1,1 @@
+"""Orchestration: settings, CLI, API, scheduler and the collection pipeline."""

@@ -1,0 +1,31 @@
+"""Jobs the CLI and the scheduler share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from collectors.fetch import Fetcher
+from db.engine import unit_of_work
+from service.collect import Collector, RunReport, SourceOutcome, load_jobs
+from service.runtime import Runtime
+
+
+async def collect(
+    runtime: Runtime,
+    *,
+    only_due: bool,
+    trigger: str,
+    on_start: Callable[[int], None] | None = None,
+    on_done: Callable[[SourceOutcome], None] | None = None,
+) -> RunReport:
+    """One collection run over the due (or all enabled) sources."""
+    with unit_of_work(runtime.sessions) as session:
+        jobs = load_jobs(session, now=datetime.now(UTC), only_due=only_due)
+    if on_start is not None:
+        on_start(len(jobs))
+    async with Fetcher(runtime.fetch_limits()) as fetcher:
+        collector = Collector(
+            sessions=runtime.sessions, fetcher=fetcher, classifier=runtime.classifier
+        )
+        return await collector.run(jobs, trigger=trigger, on_done=on_done)

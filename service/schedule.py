@@ -1,0 +1,44 @@
+"""When to check a source next: adapt to how often it publishes; back off on failure."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+MIN_INTERVAL = timedelta(minutes=5)
+MAX_INTERVAL = timedelta(hours=6)
+DEFAULT_INTERVAL = timedelta(minutes=15)
+ATTENTION_AFTER_FAILURES = 5
+
+
+def _bounded(interval: timedelta) -> timedelta:
+    return max(MIN_INTERVAL, min(MAX_INTERVAL, interval))
+
+
+def next_check_after_success(
+    *, now: datetime, previous_interval: timedelta | None, new_items: int
+) -> datetime:
+    """Check sooner while a source publishes, later while it is quiet (5 min to 6 h)."""
+    interval = previous_interval or DEFAULT_INTERVAL
+    interval = interval / 2 if new_items else interval * 1.5
+    return now + _bounded(interval)
+
+
+def next_check_after_failure(
+    *,
+    now: datetime,
+    error_count: int,
+    retry_after: float | None,
+    rng: random.Random | None = None,
+) -> datetime:
+    """Exponential back-off with ±20 % jitter, never sooner than Retry-After asks."""
+    rng = rng or random.Random()
+    backoff = MIN_INTERVAL * (2 ** min(error_count, 10))
+    backoff = _bounded(backoff) * rng.uniform(0.8, 1.2)
+    if retry_after is not None:
+        backoff = max(backoff, timedelta(seconds=retry_after))
+    return now + min(backoff, MAX_INTERVAL * 1.2)
+
+
+def needs_attention(error_count: int) -> bool:
+    return error_count >= ATTENTION_AFTER_FAILURES

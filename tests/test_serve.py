@@ -1,0 +1,98 @@
+"""`mediamonitor serve` as a user starts it: a real process on the embedded SQLite."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMONITOR_")}
+    # The default sources point at the internet, which these machines cannot reach:
+    # failures must be recorded per source while the API keeps answering.
+    env["MEDIAMONITOR_HTTP_DEADLINE"] = "3"
+    command = [sys.executable, "-m", "service"]
+    upgrade = subprocess.run(
+        [*command, "db", "upgrade"], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert upgrade.returncode == 0, upgrade.stderr
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen(
+        [*command, "serve", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(base + "/health", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    yield base, process
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+def test_serve_answers_health_and_counts_on_embedded_sqlite(
+    served: tuple[str, subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    base, _ = served
+    assert httpx.get(base + "/health").json()["status"] == "ok"
+    counts = httpx.get(base + "/api/v1/counts", params={"year": 2026}).json()
+    assert counts["year"] == 2026 and counts["total"] == 0
+    assert set(counts["by_type"]) == {
+        "national",
+        "regional",
+        "news_site",
+        "trade",
+        "corporate",
+        "other",
+    }
+    assert httpx.get(base + "/docs").status_code == 200
+    assert (tmp_path / "var" / "mediamonitor.sqlite3").exists()
+    assert httpx.get(base + "/api/v1/counts", params={"year": "x"}).status_code == 422
+
+
+def test_offline_sources_fail_one_by_one_while_the_api_answers(
+    served: tuple[str, subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    base, _ = served
+    database = sqlite3.connect(tmp_path / "var" / "mediamonitor.sqlite3")
+    deadline = time.monotonic() + 60
+    failed = 0
+    while time.monotonic() < deadline:
+        assert httpx.get(base + "/health").status_code == 200
+        failed = database.execute("SELECT count(*) FROM sources WHERE error_count > 0").fetchone()[
+            0
+        ]
+        if failed > 10:
+            break
+        time.sleep(0.5)
+    errors = [
+        row[0]
+        for row in database.execute("SELECT last_error FROM sources WHERE last_error IS NOT NULL")
+    ]
+    database.close()
+    assert failed > 10, (tmp_path / "serve.log").read_text()[-2000:]
+    assert all(e.split(":")[0] in ("connect", "timeout") for e in errors), errors[:5]
