@@ -18,7 +18,24 @@ from service.runtime import Runtime
 from service.settings import Settings
 from tests.httpserver import LocalServer, start_server
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def _corpus_dir() -> Path:
+    """The shared recorded corpus: $MEDIAMONITOR_CORPUS_DIR, or ../shared/corpus beside the
+    checkout, or /work/shared/corpus (where CI clones elsewhere)."""
+    candidates = [
+        os.environ.get("MEDIAMONITOR_CORPUS_DIR", ""),
+        str(REPOSITORY.parent / "shared" / "corpus"),
+        "/work/shared/corpus",
+    ]
+    for candidate in filter(None, candidates):
+        if Path(candidate).is_dir():
+            return Path(candidate)
+    return REPOSITORY.parent / "shared" / "corpus"
+
+
+CORPUS = _corpus_dir()
 DATA = Path(__file__).resolve().parent / "data"
 POSTGRES_URL_VARIABLE = "MEDIAMONITOR_TEST_DATABASE_URL"
 
