@@ -24,6 +24,7 @@ class ItemFilter:
     end: datetime | None = None  # exclusive
     publication_type: str | None = None
     unique_only: bool = False
+    policy: str = "regional_of_national"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,18 +44,26 @@ class Counts:
 Original = aliased(Item)
 
 
-def _reprint_of() -> ScalarSelect[int]:
+def _reprint_of(policy: str) -> ScalarSelect[int]:
     """Id of the counted original an item reprints (a link to a dropped item is void)."""
     return (
         select(ReprintLink.original_item_id)
         .join(Original, Original.id == ReprintLink.original_item_id)
-        .where(ReprintLink.item_id == Item.id, Original.is_mention.is_(True))
+        .where(
+            ReprintLink.item_id == Item.id,
+            ReprintLink.policy == policy,
+            Original.is_mention.is_(True),
+            Original.deleted_at.is_(None),
+        )
         .scalar_subquery()
     )
 
 
 def _counted_items(item_filter: ItemFilter) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Item.is_mention.is_(True)]
+    conditions: list[ColumnElement[bool]] = [
+        Item.is_mention.is_(True),
+        Item.deleted_at.is_(None),
+    ]
     if item_filter.start is not None:
         conditions.append(Item.counted_at >= item_filter.start)
     if item_filter.end is not None:
@@ -62,13 +71,13 @@ def _counted_items(item_filter: ItemFilter) -> list[ColumnElement[bool]]:
     if item_filter.publication_type is not None:
         conditions.append(Item.publication_type == item_filter.publication_type)
     if item_filter.unique_only:
-        conditions.append(_reprint_of().is_(None))
+        conditions.append(_reprint_of(item_filter.policy).is_(None))
     return conditions
 
 
 def count_items(session: Session, *, item_filter: ItemFilter) -> Counts:
     """Total, unique and reprints, overall and per publication type."""
-    reprint_of = _reprint_of()
+    reprint_of = _reprint_of(item_filter.policy)
     is_reprint = case((reprint_of.is_not(None), 1), else_=0)
     rows = session.execute(
         select(Item.publication_type, func.count(), func.coalesce(func.sum(is_reprint), 0))
@@ -106,7 +115,7 @@ def list_items(
     conditions = and_(*_counted_items(item_filter))
     total = session.execute(select(func.count()).select_from(Item).where(conditions)).scalar_one()
     rows = session.execute(
-        select(Item, Outlet.name, _reprint_of().label("reprint_of"))
+        select(Item, Outlet.name, _reprint_of(item_filter.policy).label("reprint_of"))
         .outerjoin(Outlet, Outlet.id == Item.outlet_id)
         .where(conditions)
         .order_by(Item.counted_at.desc(), Item.id.desc())

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -21,6 +22,8 @@ from db.base import Base, JSONType, utcnow
 PUBLICATION_TYPES = ("national", "regional", "news_site", "trade", "corporate", "other")
 MEDIA = ("print", "online", "radio", "tv", "podcast")
 SOURCE_KINDS = ("feed", "search_feed", "sitemap", "import", "manual")
+ORIGINS = ("web", "nexis", "manual")
+REPRINT_POLICIES = ("regional_of_national", "story")
 COMPLETENESS = ("full", "partial", "none")
 MENTION_PLACES = ("title", "lead", "body")
 
@@ -76,6 +79,7 @@ class Item(Base):
     __table_args__ = (
         CheckConstraint(_one_of("completeness", COMPLETENESS), name="completeness"),
         CheckConstraint(_one_of("publication_type", PUBLICATION_TYPES), name="publication_type"),
+        CheckConstraint(_one_of("origin", ORIGINS), name="origin"),
         Index("ix_items_counted_at", "counted_at"),
     )
 
@@ -100,7 +104,15 @@ class Item(Base):
     language: Mapped[str | None] = mapped_column(String(10))
     completeness: Mapped[str] = mapped_column(String(10), default="none")
     fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Publisher article id shared across a group's sites ("dpg:86fe52b"): reprint evidence.
+    article_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    origin: Mapped[str] = mapped_column(String(10), default="web")
+    section: Mapped[str | None] = mapped_column(String(300))
+    length_words: Mapped[int | None] = mapped_column(Integer)
     is_mention: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when staff delete an item; the row stays so the deletion is explainable and a
+    # later collection of the same URL does not bring it back.
+    deleted_at: Mapped[datetime | None]
     classifier_version: Mapped[str | None] = mapped_column(String(40))
 
     outlet: Mapped[Outlet | None] = relationship()
@@ -124,15 +136,25 @@ class Mention(Base):
 
 
 class ReprintLink(Base):
+    """An item reprints an original, under one reprint policy: one link per item and policy."""
+
     __tablename__ = "reprint_links"
+    __table_args__ = (
+        UniqueConstraint("item_id", "policy", name="uq_reprint_links_item_id_policy"),
+        CheckConstraint(_one_of("policy", REPRINT_POLICIES), name="policy"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), unique=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
     original_item_id: Mapped[int] = mapped_column(
         ForeignKey("items.id", ondelete="CASCADE"), index=True
     )
+    policy: Mapped[str] = mapped_column(String(30), default="regional_of_national")
     method: Mapped[str] = mapped_column(String(40))
     score: Mapped[float]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # "auto" for the detector's links, "correction" for links staff set by hand.
+    decided_by: Mapped[str] = mapped_column(String(20), default="auto")
     rule_version: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -157,6 +179,17 @@ class Correction(Base):
     actor: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+
+
+class Lease(Base):
+    """A named lease: the process holding it runs the job; others wait until it expires."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
 
 
 class CollectorRun(Base):

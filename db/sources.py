@@ -94,3 +94,29 @@ def record_failure(
             next_check_at=next_check_at,
         )
     )
+
+
+def list_sources(session: Session) -> list[Source]:
+    return list(session.scalars(select(Source).order_by(Source.name, Source.id)))
+
+
+class SourceNotFoundError(LookupError):
+    """No source with that id."""
+
+
+def set_enabled(session: Session, *, source_id: int, enabled: bool) -> Source:
+    source = session.get(Source, source_id)
+    if source is None:
+        raise SourceNotFoundError(f"no source with id {source_id}")
+    source.enabled = enabled
+    if enabled:
+        source.next_check_at = None  # due at once
+    session.flush()
+    return source
+
+
+def schedule_now(session: Session, *, source_id: int) -> None:
+    """Make a source due at the next scheduler tick."""
+    if session.get(Source, source_id) is None:
+        raise SourceNotFoundError(f"no source with id {source_id}")
+    session.execute(update(Source).where(Source.id == source_id).values(next_check_at=None))

@@ -1,153 +1,29 @@
-"""The `mediamonitor` command line."""
+"""The `mediamonitor` command line: the typer app and its entry point."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import sys
-from typing import Annotated
 
-import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from db.coverage import ItemFilter, count_items
-from db.engine import unit_of_work
-from db.migrate import current_revision, downgrade, upgrade
-from service import jobs
-from service.periods import year_range
-from service.runtime import Runtime
-from service.seed import SeedError, seed_defaults
-from service.settings import SettingsError, get_settings
+import service.commands.core
+import service.commands.sources  # noqa: F401  (importing registers the commands)
+from classifiers.outlets import RegistryError
+from service.commands.app import app
+from service.seed import SeedError
+from service.settings import SettingsError
 
-app = typer.Typer(no_args_is_help=True, help="Media monitoring for the National Rapporteur.")
-db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
-app.add_typer(db_app, name="db")
-console = Console()
-errors = Console(stderr=True)
-
-
-def _runtime() -> Runtime:
-    return Runtime.from_settings(get_settings())
-
-
-@db_app.command("upgrade")
-def db_upgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
-    seed: Annotated[bool, typer.Option(help="Add the shipped outlets and sources.")] = True,
-) -> None:
-    """Migrate the database to REVISION and seed the shipped registries."""
-    runtime = _runtime()
-    upgrade(runtime.engine, revision)
-    if seed and revision == "head":
-        with unit_of_work(runtime.sessions) as session:
-            report = seed_defaults(session)
-        console.print(f"seeded {report.outlets_added} outlets and {report.sources_added} sources")
-    console.print(f"database at revision {current_revision(runtime.engine)}")
-
-
-@db_app.command("downgrade")
-def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]) -> None:
-    """Migrate the database down to REVISION (``base`` removes every table)."""
-    runtime = _runtime()
-    downgrade(runtime.engine, revision)
-    console.print(f"database at revision {current_revision(runtime.engine)}")
-
-
-@db_app.command("current")
-def db_current() -> None:
-    """Print the database's schema revision."""
-    console.print(current_revision(_runtime().engine) or "empty database")
-
-
-@app.command()
-def collect(
-    all_sources: Annotated[
-        bool, typer.Option("--all", help="Every enabled source, due or not.")
-    ] = False,
-) -> None:
-    """Collect once now, with a progress bar and a summary table."""
-    runtime = _runtime()
-    progress = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
-    )  # fmt: skip
-    task = progress.add_task("collecting", total=None)
-    with progress:
-        report = asyncio.run(
-            jobs.collect(
-                runtime,
-                only_due=not all_sources,
-                trigger="cli",
-                on_start=lambda n: progress.update(task, total=n),
-                on_done=lambda o: progress.update(task, advance=1, description=o.name[:40]),
-            )
-        )
-    table = Table(title=f"Run {report.run_id}")
-    for column in ("source", "status", "seen", "new", "known", "skipped", "error"):
-        table.add_column(
-            column, justify="right" if column in ("seen", "new", "known", "skipped") else "left"
-        )
-    for o in sorted(report.outcomes, key=lambda o: (o.status != "error", o.name)):
-        table.add_row(
-            o.name, o.status, str(o.seen), str(o.new), str(o.known), str(o.skipped), o.error or ""
-        )
-    console.print(table)
-    console.print(
-        f"{len(report.outcomes)} sources, {len(report.failed)} failed, {report.items_new} new items"
-    )
-
-
-@app.command()
-def counts(year: Annotated[int, typer.Option(help="Calendar year.")]) -> None:
-    """Print the year's counts as JSON (the same numbers as the API)."""
-    runtime = _runtime()
-    start, end = year_range(year, runtime.settings.zone)
-    with unit_of_work(runtime.read_sessions) as session:
-        result = count_items(session, item_filter=ItemFilter(start=start, end=end))
-    payload = {
-        "year": year,
-        "total": result.total,
-        "unique": result.unique,
-        "reprints": result.reprints,
-        "by_type": {k: {"total": v.total, "unique": v.unique} for k, v in result.by_type.items()},
-    }
-    typer.echo(json.dumps(payload, indent=2))
-
-
-@app.command()
-def serve(
-    host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
-    port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
-    scheduler: Annotated[
-        bool, typer.Option(help="Run the collection scheduler in this process.")
-    ] = True,
-) -> None:
-    """Serve the API (one process; with the scheduler embedded unless --no-scheduler)."""
-    import uvicorn
-
-    from service.api.app import create_app
-
-    runtime = _runtime()
-    settings = runtime.settings
-    uvicorn.run(
-        create_app(runtime, embedded_scheduler=scheduler),
-        host=host or settings.api_host,
-        port=port or settings.api_port,
-        workers=1,
-        log_level="info",
-    )
+__all__ = ["app", "main"]
 
 
 def main() -> None:
-    """Entry point: readable errors for bad settings and seed files, no tracebacks."""
+    """Entry point: readable errors for bad settings and data files, no tracebacks."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     try:
         app()
-    except (SettingsError, SeedError) as error:
-        errors.print(f"[bold red]error:[/] {error}")
+    except (SettingsError, SeedError, RegistryError) as error:
+        Console(stderr=True).print(f"[bold red]error:[/] {error}")
         sys.exit(2)

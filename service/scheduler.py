@@ -2,55 +2,105 @@
 
 Runs in its own process (``mediamonitor scheduler``) or embedded in the single-process
 ``mediamonitor serve``; never inside several API workers, or each would run every job.
+A database lease makes sure only one scheduler ticks: a second process stays idle and
+takes over when the first stops renewing (it died, or lost its database).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+import os
+import socket
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from sqlalchemy.exc import SQLAlchemyError
 
+from db.engine import unit_of_work
+from db.leases import acquire, release
 from service import jobs
 from service.runtime import Runtime
 
 log = logging.getLogger(__name__)
-TICK_SECONDS = 60
+LEASE_NAME = "scheduler"
 
 
-def tick(runtime: Runtime) -> None:
-    """Collect every due source once."""
-    report = asyncio.run(jobs.collect(runtime, only_due=True, trigger="schedule"))
-    if report.outcomes:
-        log.info(
-            "scheduled run %s: %d sources, %d new items, %d failed",
-            report.run_id,
-            len(report.outcomes),
-            report.items_new,
-            len(report.failed),
-        )
+def _holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def build_scheduler(
-    runtime: Runtime, *, scheduler: BackgroundScheduler | None = None
-) -> BackgroundScheduler:
-    scheduler = scheduler or BackgroundScheduler(timezone=runtime.settings.timezone)
-    scheduler.add_job(
-        tick,
-        "interval",
-        seconds=TICK_SECONDS,
-        args=[runtime],
-        id="collect-due-sources",
-        max_instances=1,
-        coalesce=True,
-        misfire_grace_time=10 * TICK_SECONDS,
-        next_run_time=datetime.now(UTC),  # a fresh install collects at once
-    )
-    return scheduler
+class LeasedScheduler:
+    """Schedules the jobs; runs them only while holding the scheduler lease."""
+
+    def __init__(self, runtime: Runtime, *, holder: str | None = None) -> None:
+        self.runtime = runtime
+        self.holder = holder or _holder_id()
+        self._holding = threading.Event()
+        self.lease_ttl = timedelta(seconds=runtime.settings.scheduler_lease_seconds)
+        self.tick_seconds = runtime.settings.scheduler_tick_seconds
+
+    @property
+    def holding(self) -> bool:
+        return self._holding.is_set()
+
+    def renew(self, *, now: datetime | None = None) -> bool:
+        """Take or renew the lease; a database error means we no longer hold it."""
+        try:
+            with unit_of_work(self.runtime.sessions) as session:
+                held = acquire(
+                    session, name=LEASE_NAME, holder=self.holder,
+                    now=now or datetime.now(UTC), ttl=self.lease_ttl,
+                )  # fmt: skip
+        except SQLAlchemyError as error:
+            log.warning("scheduler %s: cannot renew lease: %s", self.holder, error)
+            held = False
+        if held != self.holding:
+            log.info("scheduler %s %s the lease", self.holder, "holds" if held else "waits for")
+        (self._holding.set if held else self._holding.clear)()
+        return held
+
+    def release(self) -> None:
+        if self.holding:
+            with unit_of_work(self.runtime.sessions) as session:
+                release(session, name=LEASE_NAME, holder=self.holder)
+            self._holding.clear()
+
+    def tick(self) -> None:
+        """Collect every due source once, if this process holds the lease."""
+        if not self.holding:
+            return
+        report = asyncio.run(jobs.collect(self.runtime, only_due=True, trigger="schedule"))
+        if report.outcomes:
+            log.info(
+                "scheduled run %s: %d sources, %d new items, %d failed",
+                report.run_id, len(report.outcomes), report.items_new, len(report.failed),
+            )  # fmt: skip
+
+    def add_jobs(self, scheduler: BaseScheduler) -> None:
+        now = datetime.now(UTC)
+        common = {
+            "max_instances": 1,
+            "coalesce": True,
+            "misfire_grace_time": 10 * self.tick_seconds,
+        }
+        scheduler.add_job(
+            self.renew, "interval", seconds=self.lease_ttl.total_seconds() / 3,
+            id="renew-lease", next_run_time=now, **common,
+        )  # fmt: skip
+        scheduler.add_job(
+            self.tick, "interval", seconds=self.tick_seconds, id="collect-due-sources",
+            next_run_time=now + timedelta(seconds=1), **common,
+        )  # fmt: skip
 
 
-def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
-    scheduler = build_scheduler(runtime)
+def start_background_scheduler(runtime: Runtime) -> tuple[BackgroundScheduler, LeasedScheduler]:
+    """The scheduler in a thread of this process (``serve`` uses this)."""
+    leased = LeasedScheduler(runtime)
+    scheduler = BackgroundScheduler(timezone=runtime.settings.timezone)
+    leased.add_jobs(scheduler)
     scheduler.start()
-    return scheduler
+    return scheduler, leased

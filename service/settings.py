@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("var")
-ReprintPolicy = Literal["regional_of_national", "none"]
+ReprintPolicy = Literal["regional_of_national", "story"]
 
 
 class Settings(BaseSettings):
@@ -41,8 +41,11 @@ class Settings(BaseSettings):
     http_concurrency: int = Field(16, gt=0, description="Requests in flight in all.")
     http_per_host_concurrency: int = Field(2, gt=0, description="Requests in flight per host.")
     http_per_host_delay: float = Field(0.0, ge=0, description="Seconds between requests to a host.")
-    collect_interval_minutes: int = Field(
-        15, gt=0, description="How often the scheduler looks for due sources."
+    scheduler_tick_seconds: int = Field(
+        60, gt=0, description="How often the scheduler looks for due sources."
+    )
+    scheduler_lease_seconds: int = Field(
+        90, gt=0, description="How long a scheduler's lease lasts without renewal."
     )
     reprint_policy: ReprintPolicy = Field(
         "regional_of_national", description="Which items count as reprints."

@@ -46,16 +46,17 @@ def create_app(runtime: Runtime, *, embedded_scheduler: bool = False) -> FastAPI
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        scheduler = None
-        if embedded_scheduler:
-            from service.scheduler import start_scheduler
+        if not embedded_scheduler:
+            yield
+            return
+        from service.scheduler import start_background_scheduler
 
-            scheduler = start_scheduler(runtime)
+        scheduler, leased = start_background_scheduler(runtime)
         try:
             yield
         finally:
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
+            scheduler.shutdown(wait=False)
+            leased.release()
 
     app = FastAPI(
         title="mediamonitor",

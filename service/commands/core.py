@@ -1,0 +1,154 @@
+"""Core commands: database, collection, counts, serving and scheduling."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from db.coverage import ItemFilter, count_items
+from db.engine import unit_of_work
+from db.migrate import current_revision, downgrade, upgrade
+from service import jobs
+from service.commands.app import app, console
+from service.commands.app import runtime as _runtime
+from service.periods import year_range
+from service.seed import seed_defaults
+
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    seed: Annotated[bool, typer.Option(help="Add the shipped outlets and sources.")] = True,
+) -> None:
+    """Migrate the database to REVISION and seed the shipped registries."""
+    runtime = _runtime()
+    upgrade(runtime.engine, revision)
+    if seed and revision == "head":
+        with unit_of_work(runtime.sessions) as session:
+            report = seed_defaults(session)
+        console.print(f"seeded {report.outlets_added} outlets and {report.sources_added} sources")
+    console.print(f"database at revision {current_revision(runtime.engine)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]) -> None:
+    """Migrate the database down to REVISION (``base`` removes every table)."""
+    runtime = _runtime()
+    downgrade(runtime.engine, revision)
+    console.print(f"database at revision {current_revision(runtime.engine)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's schema revision."""
+    console.print(current_revision(_runtime().engine) or "empty database")
+
+
+@app.command()
+def collect(
+    all_sources: Annotated[
+        bool, typer.Option("--all", help="Every enabled source, due or not.")
+    ] = False,
+) -> None:
+    """Collect once now, with a progress bar and a summary table."""
+    runtime = _runtime()
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    )  # fmt: skip
+    task = progress.add_task("collecting", total=None)
+    with progress:
+        report = asyncio.run(
+            jobs.collect(
+                runtime,
+                only_due=not all_sources,
+                trigger="cli",
+                on_start=lambda n: progress.update(task, total=n),
+                on_done=lambda o: progress.update(task, advance=1, description=o.name[:40]),
+            )
+        )
+    table = Table(title=f"Run {report.run_id}")
+    for column in ("source", "status", "seen", "new", "known", "skipped", "error"):
+        table.add_column(
+            column, justify="right" if column in ("seen", "new", "known", "skipped") else "left"
+        )
+    for o in sorted(report.outcomes, key=lambda o: (o.status != "error", o.name)):
+        table.add_row(
+            o.name, o.status, str(o.seen), str(o.new), str(o.known), str(o.skipped), o.error or ""
+        )
+    console.print(table)
+    console.print(
+        f"{len(report.outcomes)} sources, {len(report.failed)} failed, {report.items_new} new items"
+    )
+
+
+@app.command()
+def counts(year: Annotated[int, typer.Option(help="Calendar year.")]) -> None:
+    """Print the year's counts as JSON (the same numbers as the API)."""
+    runtime = _runtime()
+    start, end = year_range(year, runtime.settings.zone)
+    with unit_of_work(runtime.read_sessions) as session:
+        result = count_items(session, item_filter=ItemFilter(start=start, end=end))
+    payload = {
+        "year": year,
+        "total": result.total,
+        "unique": result.unique,
+        "reprints": result.reprints,
+        "by_type": {k: {"total": v.total, "unique": v.unique} for k, v in result.by_type.items()},
+    }
+    typer.echo(json.dumps(payload, indent=2))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
+    scheduler: Annotated[
+        bool, typer.Option(help="Run the collection scheduler in this process.")
+    ] = True,
+) -> None:
+    """Serve the API (one process; with the scheduler embedded unless --no-scheduler)."""
+    import uvicorn
+
+    from service.api.app import create_app
+
+    runtime = _runtime()
+    settings = runtime.settings
+    uvicorn.run(
+        create_app(runtime, embedded_scheduler=scheduler),
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        workers=1,
+        log_level="info",
+    )
+
+
+@app.command()
+def scheduler() -> None:
+    """Run the collection scheduler in this process (one per installation; a second one
+    waits and takes over when the first stops)."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from service.scheduler import LeasedScheduler
+
+    runtime = _runtime()
+    leased = LeasedScheduler(runtime)
+    blocking = BlockingScheduler(timezone=runtime.settings.timezone)
+    leased.add_jobs(blocking)
+    signal.signal(signal.SIGTERM, lambda *_: blocking.shutdown(wait=False))
+    console.print(f"scheduler {leased.holder} started; Ctrl-C stops it")
+    try:
+        blocking.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        leased.release()

@@ -1,0 +1,122 @@
+"""Source commands: list with health, add, enable, disable."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, tzinfo
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy.exc import IntegrityError
+
+from db.engine import unit_of_work
+from db.outlets import outlet_ids
+from db.sources import SourceNotFoundError, SourceSpec, list_sources, seed_sources, set_enabled
+from service.commands.app import app, console, runtime
+from service.seed import PAGE_POLICIES, SOURCE_KINDS
+from service.source_health import SourceHealth, health_of
+
+sources_app = typer.Typer(help="Sources: their health, and adding or switching them.")
+app.add_typer(sources_app, name="sources")
+
+
+def _when(moment: datetime | None, zone: tzinfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+@sources_app.callback(invoke_without_command=True)
+def show(
+    context: typer.Context,
+    unhealthy: Annotated[bool, typer.Option(help="Only failing or quiet sources.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")] = False,
+) -> None:
+    """List sources with last success, last error, error streak, items found, next check."""
+    if context.invoked_subcommand is not None:
+        return
+    rt = runtime()
+    now = datetime.now(UTC)
+    with unit_of_work(rt.read_sessions) as session:
+        rows = [health_of(source, now=now) for source in list_sources(session)]
+    if unhealthy:
+        rows = [row for row in rows if row.unhealthy]
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps({k: _plain(getattr(row, k)) for k in _FIELDS}))
+        return
+    zone = rt.settings.zone
+    table = Table(title=f"{len(rows)} sources")
+    for column in ("id", "name", "kind", "last success", "errors", "items", "next check", "flags",
+                   "last error"):  # fmt: skip
+        table.add_column(column)
+    for row in rows:
+        flags = [
+            flag
+            for flag, on in (
+                ("attention", row.needs_attention),
+                ("quiet", row.quiet),
+                ("disabled", not row.enabled),
+            )
+            if on
+        ]
+        cells = [str(row.id), row.name, row.kind, _when(row.last_success_at, zone)]
+        cells += [str(row.error_streak), str(row.items_found), _when(row.next_check_at, zone)]
+        cells += [" ".join(flags), (row.last_error or "")[:60]]
+        table.add_row(*cells)
+    console.print(table)
+
+
+_FIELDS = tuple(SourceHealth.__dataclass_fields__)
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+@sources_app.command("add")
+def add(
+    url: Annotated[str, typer.Argument(help="Feed, search feed or sitemap URL.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    kind: Annotated[str, typer.Option(help=f"One of {', '.join(SOURCE_KINDS)}.")] = "feed",
+    outlet: Annotated[str | None, typer.Option(help="Outlet name from the registry.")] = None,
+    pages: Annotated[str, typer.Option(help=f"One of {', '.join(PAGE_POLICIES)}.")] = "all",
+) -> None:
+    """Add a source; it is due at once."""
+    if kind not in SOURCE_KINDS or pages not in PAGE_POLICIES:
+        raise typer.BadParameter(
+            f"kind must be one of {SOURCE_KINDS}, pages one of {PAGE_POLICIES}"
+        )
+    if not url.startswith(("http://", "https://")):
+        raise typer.BadParameter("the URL must start with http:// or https://")
+    with unit_of_work(runtime().sessions) as session:
+        known = outlet_ids(session)
+        if outlet is not None and outlet not in known:
+            raise typer.BadParameter(f"unknown outlet {outlet!r}")
+        spec = SourceSpec(name=name, kind=kind, url=url, outlet=outlet, pages=pages)
+        try:
+            added = seed_sources(session, specs=[spec], outlet_ids=known)
+        except IntegrityError as error:
+            raise typer.BadParameter(f"cannot add source: {error.orig}") from None
+    console.print("added" if added else "a source with that URL exists already")
+
+
+@sources_app.command("enable")
+def enable(source_id: int) -> None:
+    """Enable a source; it is due at once."""
+    _switch(source_id, enabled=True)
+
+
+@sources_app.command("disable")
+def disable(source_id: int) -> None:
+    """Disable a source; its items stay."""
+    _switch(source_id, enabled=False)
+
+
+def _switch(source_id: int, *, enabled: bool) -> None:
+    try:
+        with unit_of_work(runtime().sessions) as session:
+            source = set_enabled(session, source_id=source_id, enabled=enabled)
+            name = source.name
+    except SourceNotFoundError as error:
+        raise typer.BadParameter(str(error)) from None
+    console.print(f"{name}: {'enabled' if enabled else 'disabled'}")

@@ -1,0 +1,122 @@
+"""The scheduler lease: one scheduler ticks; another takes over when the first dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import Engine, func, select
+
+from db.engine import session_factory, unit_of_work
+from db.leases import acquire, current_holder
+from db.models import CollectorRun
+from service.runtime import Runtime
+from service.scheduler import LEASE_NAME, LeasedScheduler
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+TTL = timedelta(seconds=60)
+
+
+def test_one_holder_at_a_time_and_takeover_after_expiry(engine: Engine) -> None:
+    sessions = session_factory(engine)
+
+    def take(holder: str, now: datetime) -> bool:
+        with unit_of_work(sessions) as session:
+            return acquire(session, name=LEASE_NAME, holder=holder, now=now, ttl=TTL)
+
+    assert take("a", NOW)
+    assert not take("b", NOW + timedelta(seconds=10))
+    assert take("a", NOW + timedelta(seconds=30))  # renewal moves the expiry
+    assert not take("b", NOW + timedelta(seconds=80))
+    assert take("b", NOW + timedelta(seconds=91))  # a stopped renewing
+    assert not take("a", NOW + timedelta(seconds=92))
+    with unit_of_work(sessions) as session:
+        assert current_holder(session, name=LEASE_NAME, now=NOW + timedelta(seconds=92)) == "b"
+
+
+def test_only_the_holder_ticks(runtime: Runtime) -> None:
+    first, second = LeasedScheduler(runtime), LeasedScheduler(runtime)
+    assert first.renew() and not second.renew()
+    second.tick()
+    with unit_of_work(runtime.read_sessions) as session:
+        assert session.execute(select(func.count()).select_from(CollectorRun)).scalar_one() == 0
+    first.tick()
+    with unit_of_work(runtime.read_sessions) as session:
+        assert session.execute(select(func.count()).select_from(CollectorRun)).scalar_one() == 1
+    first.release()
+    assert second.renew()
+
+
+def _start_scheduler(database: Path, log: BinaryIO) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMONITOR_")}
+    env |= {
+        "MEDIAMONITOR_DATABASE_URL": f"sqlite:///{database}",
+        "MEDIAMONITOR_SCHEDULER_LEASE_SECONDS": "3",
+        "MEDIAMONITOR_SCHEDULER_TICK_SECONDS": "1",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "service", "scheduler"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def _holder(database: Path) -> str | None:
+    with sqlite3.connect(database) as connection:
+        row = connection.execute(
+            "SELECT holder FROM leases WHERE name = ? AND expires_at >= ?",
+            (LEASE_NAME, datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")),
+        ).fetchone()
+    return row[0] if row else None
+
+
+def _wait_for(condition: object, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_second_scheduler_process_takes_over_when_the_first_dies(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    database = Path(str(sqlite_engine.url.database))
+    with (
+        (tmp_path / "first.log").open("wb") as first_log,
+        (tmp_path / "second.log").open("wb") as second_log,
+    ):
+        _takeover(database, first_log, second_log, tmp_path)
+    # A clean stop releases the lease at once.
+    assert _holder(database) is None
+
+
+def _takeover(database: Path, first_log: BinaryIO, second_log: BinaryIO, tmp_path: Path) -> None:
+    first = _start_scheduler(database, first_log)
+    try:
+        assert _wait_for(lambda: _holder(database) is not None, 20), (
+            tmp_path / "first.log"
+        ).read_text()
+        first_holder = _holder(database)
+        assert first_holder and f":{first.pid}:" in first_holder
+        second = _start_scheduler(database, second_log)
+        try:
+            time.sleep(2)
+            assert _holder(database) == first_holder  # the second one waits
+            os.kill(first.pid, signal.SIGKILL)  # dies without releasing its lease
+            first.wait(timeout=10)
+            assert _wait_for(lambda: f":{second.pid}:" in (_holder(database) or ""), 15)
+        finally:
+            second.terminate()
+            second.wait(timeout=20)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
