@@ -22,6 +22,7 @@ from collectors.html_text import html_to_text
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF|RDF)[\s>]", re.I)
 _FEED_END = re.compile(rb"</(rss|feed|rdf:RDF|RDF)>\s*$", re.I)
 _HTML_ROOT = re.compile(rb"<(!doctype html|html)[\s>]", re.I)
+_XML_ENCODING = re.compile(rb"(<\?xml[^>]*encoding=[\"'])([^\"']+)([\"'])", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +95,26 @@ def check_feed_bytes(body: bytes) -> None:
         raise CollectError("truncated", "feed document does not end with its closing tag")
 
 
+def _utf8_when_it_is(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """Trust the bytes over a wrong declaration: a body that decodes as UTF-8 and holds
+    non-ASCII text is UTF-8 (Latin-1 text with diacritics is practically never valid
+    UTF-8), whatever its XML declaration or HTTP header claims."""
+    if body.isascii():
+        return body, content_type
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body, content_type
+    body = _XML_ENCODING.sub(rb"\1utf-8\3", body, count=1)
+    if content_type:
+        content_type = re.sub(r"(?i);\s*charset=[^;]+", "", content_type) + "; charset=utf-8"
+    return body, content_type
+
+
 def parse_feed(body: bytes, *, content_type: str | None = None) -> ParsedFeed:
     """Parse feed bytes; raises ``CollectError`` when they are not a usable feed."""
     check_feed_bytes(body)
+    body, content_type = _utf8_when_it_is(body, content_type)
     headers = {"content-type": content_type} if content_type else None
     parsed = feedparser.parse(
         body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False

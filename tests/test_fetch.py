@@ -1,0 +1,185 @@
+"""The shared HTTP client against misbehaving servers on 127.0.0.1 (no mocks of httpx)."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+from collectors.errors import CollectError
+from collectors.fetch import Fetcher, FetchLimits, FetchResult
+from tests.httpserver import LocalServer
+
+LIMITS = FetchLimits(
+    user_agent="mediamonitor-test/1.0 (+https://example.org/contact)",
+    connect_timeout=2.0,
+    read_timeout=1.5,
+    deadline=3.0,
+    max_body_bytes=10_000_000,
+    max_redirects=3,
+    per_host_concurrency=2,
+)
+
+
+def _fetch(url: str, limits: FetchLimits = LIMITS, **kwargs: str) -> FetchResult:
+    async def run() -> FetchResult:
+        async with Fetcher(limits) as fetcher:
+            return await fetcher.fetch(url, **kwargs)
+
+    return asyncio.run(run())
+
+
+def _category(url: str, limits: FetchLimits = LIMITS) -> CollectError:
+    with pytest.raises(CollectError) as caught:
+        _fetch(url, limits)
+    return caught.value
+
+
+def _hang(handler: BaseHTTPRequestHandler) -> None:
+    time.sleep(8)
+
+
+def _drip(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Length", "100")
+    handler.end_headers()
+    try:
+        for _ in range(100):
+            handler.wfile.write(b"x")
+            handler.wfile.flush()
+            time.sleep(0.5)  # always within the read timeout, never within the deadline
+    except OSError:
+        pass
+
+
+def _chunked(size: int) -> Callable[[BaseHTTPRequestHandler], None]:
+    def handler(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Transfer-Encoding", "chunked")
+        h.end_headers()
+        chunk = b"a" * 65536
+        try:
+            for _ in range(size // len(chunk)):
+                h.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            h.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            pass
+
+    return handler
+
+
+GZIP_BOMB = gzip.compress(b"\0" * 200_000_000, compresslevel=9)
+
+
+def test_identifying_user_agent_and_conditional_get(http_server: LocalServer) -> None:
+    url = http_server.add("/feed.xml", "<rss></rss>", etag='"abc"')
+    first = _fetch(url)
+    assert first.status == 200 and first.etag == '"abc"'
+    second = _fetch(url, etag='"abc"')
+    assert second.not_modified and second.body == b""
+    headers = http_server.requests[-1][1]
+    assert headers["If-None-Match"] == '"abc"'
+    assert (
+        headers["User-Agent"].startswith("mediamonitor-test/")
+        and "https://" in headers["User-Agent"]
+    )
+
+
+def test_hanging_server_times_out(http_server: LocalServer) -> None:
+    assert _category(http_server.add("/hang", handler=_hang)).category == "timeout"
+
+
+def test_dripping_server_hits_the_overall_deadline(http_server: LocalServer) -> None:
+    started = time.monotonic()
+    error = _category(http_server.add("/drip", handler=_drip))
+    assert error.category == "timeout" and "3 s" in error.message
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("status", "category", "permanent"),
+    [(500, "server_error", False), (404, "not_found", True), (410, "gone", True),
+     (403, "forbidden", True), (418, "http_error", False)],
+)  # fmt: skip
+def test_http_errors_are_categorised(
+    http_server: LocalServer, status: int, category: str, permanent: bool
+) -> None:
+    error = _category(http_server.add(f"/status{status}", "nee", status=status))
+    assert (error.category, error.permanent) == (category, permanent)
+
+
+def test_rate_limit_carries_retry_after(http_server: LocalServer) -> None:
+    url = http_server.add("/busy", "later", status=429, headers={"Retry-After": "120"})
+    error = _category(url)
+    assert (error.category, error.retry_after) == ("rate_limited", 120.0)
+    url = http_server.add("/down", "later", status=503, headers={"Retry-After": "30"})
+    assert _category(url).retry_after == 30.0
+
+
+def test_redirects_are_followed_recorded_and_limited(http_server: LocalServer) -> None:
+    http_server.add("/final.xml", "<rss/>")
+    http_server.add("/r2", status=302, headers={"Location": "/final.xml"})
+    start = http_server.add("/r1", status=301, headers={"Location": http_server.url("/r2")})
+    result = _fetch(start)
+    assert result.final_url == http_server.url("/final.xml")
+    assert result.redirects == [start, http_server.url("/r2")]
+
+    http_server.add("/loop-a", status=302, headers={"Location": "/loop-b"})
+    http_server.add("/loop-b", status=302, headers={"Location": "/loop-a"})
+    assert _category(http_server.url("/loop-a")).category == "too_many_redirects"
+    for i in range(6):
+        http_server.add(f"/chain{i}", status=302, headers={"Location": f"/chain{i + 1}"})
+    assert "more than 3" in _category(http_server.url("/chain0")).message
+
+
+def test_body_cap_with_and_without_content_length(http_server: LocalServer) -> None:
+    big = http_server.add("/big", b"a" * 50_000_000)
+    assert _category(big).category == "too_large"
+    streamed = http_server.add("/streamed", handler=_chunked(50_000_000))
+    assert _category(streamed).category == "too_large"
+
+
+def test_gzip_bomb_is_capped_after_decompression(http_server: LocalServer) -> None:
+    url = http_server.add("/bomb", GZIP_BOMB, headers={"Content-Encoding": "gzip"})
+    assert len(GZIP_BOMB) < LIMITS.max_body_bytes  # small on the wire
+    error = _category(url)
+    assert error.category == "too_large" and "decompression" in error.message
+
+
+def test_per_host_concurrency_limit(http_server: LocalServer) -> None:
+    in_flight = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def slow(handler: BaseHTTPRequestHandler) -> None:
+        nonlocal in_flight, peak
+        with lock:
+            in_flight += 1
+            peak = max(peak, in_flight)
+        time.sleep(0.2)
+        with lock:
+            in_flight -= 1
+        handler.send_response(200)
+        handler.send_header("Content-Length", "2")
+        handler.end_headers()
+        handler.wfile.write(b"ok")
+
+    urls = [http_server.add(f"/slow{i}", handler=slow) for i in range(8)]
+
+    async def run() -> list[FetchResult]:
+        async with Fetcher(LIMITS) as fetcher:
+            return await asyncio.gather(*(fetcher.fetch(url) for url in urls))
+
+    results = asyncio.run(run())
+    assert [r.body for r in results] == [b"ok"] * 8
+    assert peak == LIMITS.per_host_concurrency
+
+
+def test_refused_connection_and_bad_scheme() -> None:
+    assert _category("http://127.0.0.1:9/nothing").category == "connect"
+    assert _category("file:///etc/passwd").category == "invalid_url"
