@@ -7,8 +7,11 @@ import sys
 
 from rich.console import Console
 
+# Importing the command modules registers their commands on `app`.
+import service.commands.classify
 import service.commands.core
-import service.commands.sources  # noqa: F401  (importing registers the commands)
+import service.commands.corrections
+import service.commands.sources  # noqa: F401
 from classifiers.outlets import RegistryError
 from service.commands.app import app
 from service.seed import SeedError
