@@ -1,11 +1,15 @@
 """Mention detection: where an article names the watched organisation, and in what role.
 
 Rules (see ``docs/decisions.md``):
-- strong forms count unless qualified as another office ("VN-rapporteur",
+- distinctive forms count unless qualified as another office ("VN-rapporteur",
   "de Belgische nationaal rapporteur", "National Rapporteur of Finland");
-- weak forms ("rapporteur", "NRM") count only with a strong form or office holder
-  elsewhere in the article, or a context term (trafficking, sexual violence) nearby, and
-  never next to an exclusion ("Europees Parlement", "wetsvoorstel");
+- generic forms ("nationaal rapporteur") count likewise, except in an article that also
+  names another office's rapporteur: there only with a Dutch marker nearby or a
+  distinctive form or office holder elsewhere;
+- weak forms ("rapporteur", "NRM") count with a counted form or office holder elsewhere
+  in the article, or else with a context term (trafficking, sexual violence) nearby in an
+  article that names no other rapporteur, and never next to an exclusion ("Europees
+  Parlement", "wetsvoorstel"); English "national rapporteur" only with a counted form;
 - an office holder's full name counts during the term, or outside it when "rapporteur"
   stands close by; the surname alone counts only after a full mention of that holder and
   never for someone else with that surname.
@@ -24,8 +28,7 @@ from classifiers.watchlist import OfficeHolder, Watchlist
 CONTEXT_RADIUS = 200
 EXCLUSION_RADIUS = 60
 HOLDER_TIE_RADIUS = 100
-QUOTE_RADIUS = 100
-REPORT_RADIUS = 120
+REPORT_PREFIX = 60  # "de jaarcijfers van de Nationaal Rapporteur"
 UPPER_CASE_WEAK_FORMS = frozenset({"nrm", "bnrm"})
 # Words that may stand capitalised before a surname without making it someone else.
 SURNAME_PRECEDERS = frozenset(
@@ -55,8 +58,16 @@ class _Candidate:
     form: str
     start: int
     end: int
-    kind: str  # strong | weak | holder | tied | surname
+    kind: str  # strong | generic | weak | anchor_only | holder | tied | surname
     holder: OfficeHolder | None
+
+
+def _key_word(form: str) -> str:
+    """The word every occurrence of ``form`` must contain that is rarest in news text."""
+    words = form.split()
+    if "rapporteur" in words:
+        return "rapporteur"
+    return max(words, key=len).strip(".")
 
 
 def _pattern(form: str) -> str:
@@ -74,10 +85,13 @@ class MentionDetector:
     def __init__(self, watchlist: Watchlist) -> None:
         self.watchlist = watchlist
         self._kinds: dict[str, tuple[str, OfficeHolder | None]] = {}
-        for form in watchlist.weak_forms:
-            self._kinds[form] = ("weak", None)
-        for form in watchlist.forms:
-            self._kinds[form] = ("strong", None)
+        for kind, forms in (
+            ("weak", watchlist.weak_forms),
+            ("anchor_only", watchlist.anchor_only_forms),
+            ("generic", watchlist.generic_forms),
+            ("strong", watchlist.forms),
+        ):
+            self._kinds.update((form, (kind, None)) for form in forms)
         for holder in watchlist.holders:
             surname = fold(holder.surname)
             for form in holder.forms:
@@ -90,11 +104,16 @@ class MentionDetector:
         self._exclusions = _phrase_regex(watchlist.exclusions)
         self._quote_verbs = _phrase_regex(watchlist.quote_verbs)
         self._report_terms = _phrase_regex(watchlist.report_terms)
-        self._suffixes = tuple(watchlist.foreign_suffixes)
-        # Cheap screen: most articles contain no fragment of any form at all.
-        self._screen = re.compile(
-            "|".join(sorted({re.escape(f.split()[-1]) for f in self._kinds}, key=len))
+        # "het rapport van de", "de jaarcijfers van het": the mention is the author.
+        self._cited_work = re.compile(
+            self._report_terms.pattern + r"\w*( [^ ]+){0,3} (van|door) (de|het)\s*$"
         )
+        self._suffixes = tuple(watchlist.foreign_suffixes)
+        self._dutch = _phrase_regex(watchlist.dutch_markers)
+        # Cheap screen: most articles contain no fragment of any form at all. Public, so
+        # collectors can run the same screen over raw page bytes before extracting.
+        self.screen_pattern = "|".join(sorted({re.escape(_key_word(f)) for f in self._kinds}))
+        self._screen = re.compile(self.screen_pattern)
 
     def detect(
         self,
@@ -115,13 +134,17 @@ class MentionDetector:
             for place in PLACES
             for m in self._forms.finditer(folded[place])
         ]
-        candidates = [c for c in candidates if not self._qualified(folded[c.place], c)]
-        accepted = self._accept(candidates, texts, folded, day)
+        qualified = [c for c in candidates if self._qualified(folded[c.place], c)]
+        candidates = [c for c in candidates if c not in qualified]
+        other_office = bool(qualified) or any(self._exclusions.search(f) for f in folded.values())
+        accepted = self._accept(
+            candidates, texts, folded, day, foreign=bool(qualified), other_office=other_office
+        )
         return [
             MentionHit(
                 form=" ".join(c.form.split()),
                 place=c.place,
-                role=self._role(folded[c.place], c),
+                role=self._role(texts[c.place], folded[c.place], c),
                 snippet=snippet(texts[c.place], c.start, c.end),
                 start=c.start,
                 end=c.end,
@@ -140,7 +163,7 @@ class MentionDetector:
         if len(before) >= 2 and f"{before[-2]} {before[-1]}" in self.watchlist.qualifiers:
             return True
         after = " ".join(folded[c.end : c.end + 40].split())
-        return c.kind in ("strong", "weak") and after.startswith(self._suffixes)
+        return c.kind not in ("holder", "tied", "surname") and after.startswith(self._suffixes)
 
     def _accept(
         self,
@@ -148,13 +171,29 @@ class MentionDetector:
         texts: dict[str, str],
         folded: dict[str, str],
         day: date,
+        *,
+        foreign: bool,
+        other_office: bool,
     ) -> list[_Candidate]:
+        """Decide in order of certainty: distinctive forms and office holders, then generic
+        forms, then the forms that lean on those."""
         accepted = [c for c in candidates if self._names_office(c, folded[c.place], day)]
+        distinctive = bool(accepted)
+        accepted += [
+            c
+            for c in candidates
+            if c.kind == "generic"
+            and (not foreign or distinctive or self._near_dutch_marker(folded[c.place], c))
+        ]
         anchored = bool(accepted)
         fully_named = {c.holder.name for c in accepted if c.holder is not None}
         for c in candidates:
             if c.kind == "weak":
-                counts = self._weak_counts(c, texts[c.place], folded[c.place], anchored)
+                counts = self._weak_counts(
+                    c, texts[c.place], folded[c.place], anchored=anchored, other_office=other_office
+                )
+            elif c.kind == "anchor_only":
+                counts = anchored
             elif c.kind == "surname" and c.holder is not None:
                 counts = c.holder.name in fully_named and self._is_that_person(texts[c.place], c)
             else:
@@ -163,6 +202,10 @@ class MentionDetector:
                 accepted.append(c)
         order = {place: i for i, place in enumerate(PLACES)}
         return sorted(accepted, key=lambda c: (order[c.place], c.start))
+
+    def _near_dutch_marker(self, folded: str, c: _Candidate) -> bool:
+        window = folded[max(0, c.start - HOLDER_TIE_RADIUS) : c.end + HOLDER_TIE_RADIUS]
+        return self._dutch.search(window) is not None
 
     def _names_office(self, c: _Candidate, folded: str, day: date) -> bool:
         """Strong forms and titled names always; a holder's name in office or near a title."""
@@ -175,7 +218,9 @@ class MentionDetector:
         window = folded[max(0, c.start - HOLDER_TIE_RADIUS) : c.end + HOLDER_TIE_RADIUS]
         return "rapporteur" in window
 
-    def _weak_counts(self, c: _Candidate, text: str, folded: str, anchored: bool) -> bool:
+    def _weak_counts(
+        self, c: _Candidate, text: str, folded: str, *, anchored: bool, other_office: bool
+    ) -> bool:
         if c.form in UPPER_CASE_WEAK_FORMS and not text[c.start : c.end].isupper():
             return False
         near = folded[max(0, c.start - EXCLUSION_RADIUS) : c.end + EXCLUSION_RADIUS]
@@ -183,6 +228,8 @@ class MentionDetector:
             return False
         if anchored:
             return True
+        if other_office:
+            return False  # "de rapporteur" refers back to the other office named
         context = folded[max(0, c.start - CONTEXT_RADIUS) : c.end + CONTEXT_RADIUS]
         return self._context.search(context) is not None
 
@@ -197,14 +244,31 @@ class MentionDetector:
             return True
         return len(previous) >= 2 and previous[-2].endswith((".", "!", "?", ":"))
 
-    def _role(self, folded: str, c: _Candidate) -> str:
-        sentence_start = max(folded.rfind(". ", 0, c.start), folded.rfind("\n", 0, c.start)) + 1
-        sentence_end = folded.find(". ", c.end)
-        sentence = folded[sentence_start : sentence_end if sentence_end != -1 else len(folded)]
-        near = folded[max(0, c.start - QUOTE_RADIUS) : c.end + QUOTE_RADIUS]
-        if '"' in sentence or self._quote_verbs.search(near):
+    def _role(self, text: str, folded: str, c: _Candidate) -> str:
+        """quoted: the mention speaks (a reporting verb or a quotation in its sentence, or
+        a quotation opening the next one), unless it is the author of a publication cited
+        ("de jaarcijfers van de Nationaal Rapporteur"); report_cited: a publication named
+        in its sentence; passing otherwise."""
+        start, end = _sentence_bounds(text, c.start, c.end)
+        sentence = folded[start:end]
+        before = folded[max(start, c.start - REPORT_PREFIX) : c.start]
+        if self._cited_work.search(before) or re.match(r"\s*(rapport|monitor)", folded[c.end :]):
+            return "report_cited"
+        next_sentence = folded[end : end + 3].lstrip()
+        if self._quote_verbs.search(sentence) or '"' in sentence or next_sentence.startswith('"'):
             return "quoted"
-        around = folded[max(0, c.start - REPORT_RADIUS) : c.end + REPORT_RADIUS]
-        if self._report_terms.search(around):
+        if self._report_terms.search(sentence):
             return "report_cited"
         return "passing"
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’]?(?=\s)|\n")
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Start and end of the sentence around text[start:end]."""
+    sentence_start = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        sentence_start = match.end()
+    following = _SENTENCE_END.search(text, end)
+    return sentence_start, following.end() if following else len(text)

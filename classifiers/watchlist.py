@@ -29,7 +29,10 @@ class OfficeHolder:
 class Watchlist:
     name: str
     forms: tuple[str, ...]
+    generic_forms: tuple[str, ...]
     weak_forms: tuple[str, ...]
+    anchor_only_forms: tuple[str, ...]
+    dutch_markers: tuple[str, ...]
     holders: tuple[OfficeHolder, ...]
     context_terms: tuple[str, ...]
     exclusions: tuple[str, ...]
@@ -65,7 +68,10 @@ def parse_watchlist(data: dict[str, Any]) -> Watchlist:
         return Watchlist(
             name=data["name"],
             forms=_folded(data["forms"]),
+            generic_forms=_folded(data.get("generic_forms")),
             weak_forms=_folded(data.get("weak_forms")),
+            anchor_only_forms=_folded(data.get("anchor_only_forms")),
+            dutch_markers=_folded(data.get("dutch_markers")),
             holders=holders,
             context_terms=_folded(data.get("context_terms")),
             exclusions=_folded(data.get("exclusions")),

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from db.models import Item, Mention
+from db.models import Item, Mention, SeenEntry
 from db.upsert import insert_ignore
 
 
@@ -39,7 +39,12 @@ class ItemRecord:
     author: str | None = None
     language: str | None = None
     fingerprint: str | None = None
+    article_key: str | None = None
+    origin: str = "web"
+    section: str | None = None
+    length_words: int | None = None
     classifier_version: str | None = None
+    other_urls: list[str] = field(default_factory=list)
     mentions: list[MentionRecord] = field(default_factory=list)
 
 
@@ -53,7 +58,7 @@ def store_item(session: Session, *, record: ItemRecord) -> int | None:
         Item.__table__,  # type: ignore[arg-type]
         {
             "canonical_url": record.canonical_url,
-            "urls": [record.url],
+            "urls": list(dict.fromkeys([record.url, *record.other_urls])),
             "guid": record.guid,
             "source_id": record.source_id,
             "outlet_id": record.outlet_id,
@@ -70,13 +75,18 @@ def store_item(session: Session, *, record: ItemRecord) -> int | None:
             "language": record.language,
             "completeness": record.completeness,
             "fingerprint": record.fingerprint,
+            "article_key": record.article_key,
+            "origin": record.origin,
+            "section": record.section,
+            "length_words": record.length_words,
             "is_mention": True,
             "classifier_version": record.classifier_version,
         },
         conflict=["canonical_url"],
     )
     if new_id is None:
-        _remember_url(session, canonical_url=record.canonical_url, url=record.url)
+        for url in (record.url, *record.other_urls):
+            _remember_url(session, canonical_url=record.canonical_url, url=url)
         return None
     session.add_all(
         Mention(item_id=new_id, form=m.form, place=m.place, role=m.role, snippet=m.snippet)
@@ -103,3 +113,29 @@ def known_urls(session: Session, *, canonical_urls: list[str]) -> set[str]:
             session.scalars(select(Item.canonical_url).where(Item.canonical_url.in_(chunk)))
         )
     return found
+
+
+def seen_urls(session: Session, *, canonical_urls: list[str]) -> set[str]:
+    """Which of these URLs were looked at before and not stored (see ``SeenEntry``)."""
+    found: set[str] = set()
+    for start in range(0, len(canonical_urls), 500):
+        chunk = canonical_urls[start : start + 500]
+        query = select(SeenEntry.canonical_url).where(SeenEntry.canonical_url.in_(chunk))
+        found.update(session.scalars(query))
+    return found
+
+
+def remember_seen(
+    session: Session, *, canonical_url: str, source_id: int | None, outcome: str, now: datetime
+) -> None:
+    insert_ignore(
+        session,
+        SeenEntry.__table__,  # type: ignore[arg-type]
+        {
+            "canonical_url": canonical_url,
+            "source_id": source_id,
+            "outcome": outcome,
+            "seen_at": now,
+        },
+        conflict=["canonical_url"],
+    )

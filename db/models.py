@@ -181,6 +181,19 @@ class Correction(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class SeenEntry(Base):
+    """An entry looked at and not stored (no mention, or disallowed by robots.txt), so that
+    its page is not fetched again every time its feed changes."""
+
+    __tablename__ = "seen_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    canonical_url: Mapped[str] = mapped_column(String(2000), unique=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    outcome: Mapped[str] = mapped_column(String(20))
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class Lease(Base):
     """A named lease: the process holding it runs the job; others wait until it expires."""
 
