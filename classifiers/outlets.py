@@ -7,12 +7,14 @@ publication type from rules and is marked unverified, for staff to review.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz import fuzz, process
 
 from classifiers.records import OutletMatch
 from classifiers.urls import domain_of
@@ -85,6 +87,30 @@ def load_registry_entries(path: Path | None = None) -> list[OutletEntry]:
     return parse_registry(yaml.safe_load(text) or [])
 
 
+def load_aliases(path: Path | None = None) -> dict[str, str]:
+    if path is None:
+        resource = resources.files("classifiers").joinpath("data/outlet_aliases.yaml")
+        text = resource.read_text("utf-8")
+    else:
+        text = path.read_text("utf-8")
+    return {str(alias): str(name) for alias, name in (yaml.safe_load(text) or {}).items()}
+
+
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+NAME_MATCH_CUTOFF = 92
+
+
+def name_key(name: str) -> str:
+    """A publication name reduced for comparison: "De Telegraaf (Amsterdam)" -> "telegraaf"."""
+    text = unicodedata.normalize("NFKD", _PARENTHESES.sub(" ", name)).casefold()
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    words = _NOT_WORD.sub(" ", text).split()
+    while words and words[0] in ("de", "het", "the"):
+        words = words[1:]
+    return " ".join(words)
+
+
 def rule_type(domain: str) -> str:
     """Publication type for a domain outside the registry."""
     if CORPORATE_DOMAIN.search(domain):
@@ -99,13 +125,32 @@ def rule_type(domain: str) -> str:
 class OutletRegistry:
     """Domain lookup over registry entries (subdomains resolve to their parent)."""
 
-    def __init__(self, entries: list[OutletEntry]) -> None:
+    def __init__(self, entries: list[OutletEntry], aliases: dict[str, str] | None = None) -> None:
         self.entries = {entry.name: entry for entry in entries}
         self._by_domain = {d: entry for entry in entries for d in entry.domains}
+        self._by_name = {name_key(entry.name): entry for entry in entries}
+        for alias, name in (aliases or {}).items():
+            if name not in self.entries:
+                raise RegistryError(f"alias {alias!r} names unknown outlet {name!r}")
+            self._by_name.setdefault(name_key(alias), self.entries[name])
 
     @classmethod
     def default(cls) -> OutletRegistry:
-        return cls(load_registry_entries())
+        return cls(load_registry_entries(), load_aliases())
+
+    def entry_for_name(self, publication: str) -> OutletEntry | None:
+        """The outlet a news database's publication name refers to: exact after
+        normalisation, else a close fuzzy match ("Dagblad Tubantia" for "Tubantia")."""
+        key = name_key(publication)
+        if not key:
+            return None
+        entry = self._by_name.get(key)
+        if entry is not None:
+            return entry
+        best = process.extractOne(
+            key, list(self._by_name), scorer=fuzz.token_sort_ratio, score_cutoff=NAME_MATCH_CUTOFF
+        )
+        return self._by_name[best[0]] if best else None
 
     def entry_for_domain(self, domain: str) -> OutletEntry | None:
         labels = domain.split(".")

@@ -97,11 +97,11 @@ def store_item(session: Session, *, record: ItemRecord) -> int | None:
 
 
 def _remember_url(session: Session, *, canonical_url: str, url: str) -> None:
-    row = session.execute(
-        select(Item.id, Item.urls).where(Item.canonical_url == canonical_url)
-    ).one_or_none()
-    if row is not None and url not in row.urls:
-        session.execute(update(Item).where(Item.id == row.id).values(urls=[*row.urls, url]))
+    item_id = session.execute(
+        select(Item.id).where(Item.canonical_url == canonical_url)
+    ).scalar_one_or_none()
+    if item_id is not None:
+        add_url(session, item_id=item_id, url=url)
 
 
 def known_urls(session: Session, *, canonical_urls: list[str]) -> set[str]:
@@ -139,3 +139,32 @@ def remember_seen(
         },
         conflict=["canonical_url"],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class NearbyItem:
+    id: int
+    title: str
+    text: str
+
+
+def items_of_outlet_between(
+    session: Session, *, outlet_id: int, start: datetime, end: datetime, origin: str
+) -> list[NearbyItem]:
+    """Items of one outlet and origin counted in [start, end), for matching."""
+    rows = session.execute(
+        select(Item.id, Item.title, Item.lead, Item.body).where(
+            Item.outlet_id == outlet_id,
+            Item.origin == origin,
+            Item.counted_at >= start,
+            Item.counted_at < end,
+        )
+    )
+    return [NearbyItem(r.id, r.title, f"{r.lead}\n{r.body}".strip()) for r in rows]
+
+
+def add_url(session: Session, *, item_id: int, url: str) -> None:
+    """Record another URL (or database key) under which an item was seen."""
+    urls = session.execute(select(Item.urls).where(Item.id == item_id)).scalar_one()
+    if url not in urls:
+        session.execute(update(Item).where(Item.id == item_id).values(urls=[*urls, url]))

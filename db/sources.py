@@ -120,3 +120,7 @@ def schedule_now(session: Session, *, source_id: int) -> None:
     if session.get(Source, source_id) is None:
         raise SourceNotFoundError(f"no source with id {source_id}")
     session.execute(update(Source).where(Source.id == source_id).values(next_check_at=None))
+
+
+def source_id_by_url(session: Session, *, url: str) -> int | None:
+    return session.execute(select(Source.id).where(Source.url == url)).scalar_one_or_none()
