@@ -1,0 +1,101 @@
+"""One item in full, with the evidence behind every decision; corrections."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, HTTPException
+
+from db.coverage import ItemRow
+from db.item_detail import item_detail
+from service.api.coverage import item_out
+from service.api.deps import ReadSession, RuntimeDep, WriteSession
+from service.api.schemas import (
+    CorrectionIn,
+    CorrectionOut,
+    ItemDetailOut,
+    MentionOut,
+    ReprintLinkOut,
+)
+from service.corrections import CorrectionError, CorrectionRequest, make_correction
+
+router = APIRouter(prefix="/api/v1", tags=["items"])
+
+
+@router.get("/items/{item_id}", response_model=ItemDetailOut)
+def get_item(item_id: int, session: ReadSession, runtime: RuntimeDep) -> ItemDetailOut:
+    """The item with its mentions, reprint links (method, score, reason) and corrections."""
+    detail = item_detail(session, item_id=item_id)
+    if detail is None:
+        raise HTTPException(404, f"no item with id {item_id}")
+    item, policy = detail.item, runtime.settings.reprint_policy
+    zone = runtime.settings.zone
+    reprint_of = next((lk.original_id for lk in detail.reprint_of if lk.policy == policy), None)
+    row = ItemRow(
+        id=item.id, canonical_url=item.canonical_url, url=item.urls[0] if item.urls else "",
+        title=item.title, outlet=detail.outlet.name if detail.outlet else None,
+        publication_type=item.publication_type, medium=item.medium,
+        published_at=item.published_at, counted_at=item.counted_at,
+        first_seen_at=item.first_seen_at, completeness=item.completeness, reprint_of=reprint_of,
+    )  # fmt: skip
+    return ItemDetailOut(
+        **item_out(row, zone).model_dump(),
+        urls=item.urls,
+        origin=item.origin,
+        lead=item.lead,
+        body=item.body,
+        author=item.author,
+        published_at_source=item.published_at_source,
+        is_mention=item.is_mention,
+        deleted=item.deleted_at is not None,
+        mentions=[
+            MentionOut(form=m.form, where=m.place, role=m.role, snippet=m.snippet)
+            for m in detail.mentions
+        ],
+        reprint_links=[
+            ReprintLinkOut(
+                policy=lk.policy,
+                original_id=lk.original_id,
+                original_title=lk.original_title,
+                original_outlet=lk.original_outlet,
+                method=lk.method,
+                score=lk.score,
+                reason=lk.reason,
+                decided_by=lk.decided_by,
+                rule_version=lk.rule_version,
+            )
+            for lk in detail.reprint_of
+        ],
+        reprinted_by=[other for p, other in detail.reprinted_by if p == policy],
+        corrections=[
+            CorrectionOut(
+                id=c.id,
+                action=c.action,
+                value=c.value,
+                reason=c.reason,
+                actor=c.actor,
+                created_at=c.created_at.astimezone(zone),
+            )
+            for c in detail.corrections
+        ],
+    )
+
+
+@router.post("/corrections", response_model=CorrectionOut, status_code=201)
+def create_correction(body: CorrectionIn, session: WriteSession) -> CorrectionOut:
+    """Correct one item; the correction is kept and re-applied after every automatic pass."""
+    try:
+        correction = make_correction(
+            session,
+            request=CorrectionRequest(
+                item_id=body.item_id, action=body.action, reason=body.reason, actor=body.actor,
+                value=body.value,
+            ),
+            now=datetime.now(UTC),
+        )  # fmt: skip
+    except CorrectionError as error:
+        raise HTTPException(422, str(error)) from None
+    return CorrectionOut(
+        id=correction.id, action=correction.action, value=correction.value,
+        reason=correction.reason, actor=correction.actor, created_at=correction.created_at,
+    )  # fmt: skip
