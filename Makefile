@@ -35,9 +35,11 @@ lint: $(VENV)/.dev-installed
 demo: $(VENV)/.run-installed
 	$(BIN)/python -m demo
 
-## bench: benchmarks (not part of `make test`)
+## bench: benchmarks (not part of `make test`); installs the peers they compare with
 bench: $(VENV)/.dev-installed
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/classify.py
+	$(BIN)/python bench/extract.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

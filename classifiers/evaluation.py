@@ -112,3 +112,33 @@ def score_publication_types(
         else:
             wrong.append(record["id"])
     return Accuracy("publication type (registry outlets)", right, total, tuple(wrong))
+
+
+def score_reprints(classifier: ArticleClassifier, records: list[dict[str, Any]]) -> Score:
+    """Reprint links under the default policy against ``reprint_of`` labels."""
+    from classifiers.reprints import ReprintItem, detect_reprints
+
+    items = []
+    for record in records:
+        classified = classifier.classify(Article(url=record["url"]))
+        items.append(
+            ReprintItem(
+                id=record["id"],
+                outlet=classified.outlet.outlet,
+                publication_type=classified.outlet.publication_type,
+                publisher_group=classified.outlet.publisher_group,
+                published_at=datetime.fromisoformat(record["published_at"]),
+                title=record["title"],
+                text=record["text"],
+                article_key=classified.article_key,
+            )
+        )
+    links = detect_reprints(items)
+    expected = {r["id"]: r["reprint_of"] for r in records if r.get("reprint_of")}
+    found = {item_id: link.original_id for item_id, link in links.items()}
+    right = {i for i, original in found.items() if expected.get(str(i)) == original}
+    wrong = sorted(
+        {str(i) for i in found if i not in right} | (set(expected) - set(map(str, right)))
+    )
+    return Score("reprint links", len(right), len(found) - len(right), len(expected) - len(right),
+                 tuple(wrong))  # fmt: skip

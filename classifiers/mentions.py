@@ -110,6 +110,9 @@ class MentionDetector:
         )
         self._suffixes = tuple(watchlist.foreign_suffixes)
         self._dutch = _phrase_regex(watchlist.dutch_markers)
+        self._role_prefixes = tuple(f" {p}" for p in watchlist.role_prefixes) + tuple(
+            watchlist.role_prefixes
+        )
         # Cheap screen: most articles contain no fragment of any form at all. Public, so
         # collectors can run the same screen over raw page bytes before extracting.
         self.screen_pattern = "|".join(sorted({re.escape(_key_word(f)) for f in self._kinds}))
@@ -183,7 +186,13 @@ class MentionDetector:
             c
             for c in candidates
             if c.kind == "generic"
-            and (not foreign or distinctive or self._near_dutch_marker(folded[c.place], c))
+            and (
+                distinctive
+                or (
+                    not self._describes_a_role(folded[c.place], c)
+                    and (not foreign or self._near_dutch_marker(folded[c.place], c))
+                )
+            )
         ]
         anchored = bool(accepted)
         fully_named = {c.holder.name for c in accepted if c.holder is not None}
@@ -202,6 +211,11 @@ class MentionDetector:
                 accepted.append(c)
         order = {place: i for i, place in enumerate(PLACES)}
         return sorted(accepted, key=lambda c: (order[c.place], c.start))
+
+    def _describes_a_role(self, folded: str, c: _Candidate) -> bool:
+        """ "..., dat als nationaal rapporteur ...": a role, not the institute's name."""
+        before = " ".join(folded[max(0, c.start - 40) : c.start].split())
+        return before.endswith(self._role_prefixes)
 
     def _near_dutch_marker(self, folded: str, c: _Candidate) -> bool:
         window = folded[max(0, c.start - HOLDER_TIE_RADIUS) : c.end + HOLDER_TIE_RADIUS]
@@ -228,7 +242,7 @@ class MentionDetector:
             return False
         if anchored:
             return True
-        if other_office:
+        if other_office or self._describes_a_role(folded, c):
             return False  # "de rapporteur" refers back to the other office named
         context = folded[max(0, c.start - CONTEXT_RADIUS) : c.end + CONTEXT_RADIUS]
         return self._context.search(context) is not None

@@ -37,6 +37,7 @@ class Watchlist:
     context_terms: tuple[str, ...]
     exclusions: tuple[str, ...]
     qualifiers: frozenset[str]
+    role_prefixes: tuple[str, ...]
     foreign_suffixes: tuple[str, ...]
     quote_verbs: tuple[str, ...]
     report_terms: tuple[str, ...]
@@ -76,6 +77,7 @@ def parse_watchlist(data: dict[str, Any]) -> Watchlist:
             context_terms=_folded(data.get("context_terms")),
             exclusions=_folded(data.get("exclusions")),
             qualifiers=frozenset(_folded(data.get("qualifiers"))),
+            role_prefixes=_folded(data.get("role_prefixes")),
             foreign_suffixes=_folded(data.get("foreign_suffixes")),
             quote_verbs=_folded(data.get("quote_verbs")),
             report_terms=_folded(data.get("report_terms")),

@@ -1,4 +1,4 @@
-"""One collection run: fetch due sources, classify their entries, store new mentions.
+"""One collection run: fetch due sources, evaluate their new entries, store the mentions.
 
 I/O stays here and in ``collectors``/``db``; classification is the pure
 ``ArticleClassifier``. Every parsed entry is accounted for: seen = new + known + skipped.
@@ -15,18 +15,19 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from classifiers.article import CLASSIFIER_VERSION, ArticleClassifier, Classification
-from classifiers.records import Article
 from classifiers.urls import InvalidURLError, canonical_url
 from collectors.errors import CollectError
 from collectors.feeds import FeedEntry, parse_feed
-from collectors.fetch import Fetcher
+from collectors.fetch import Fetcher, FetchResult
+from collectors.search_feeds import publisher_url
+from collectors.sitemaps import parse_sitemap
 from db.engine import unit_of_work
-from db.items import ItemRecord, MentionRecord, known_urls, store_item
+from db.items import known_urls, remember_seen, seen_urls, store_item
 from db.models import Outlet, Source
-from db.outlets import ensure_outlet
 from db.runs import finish_run, start_run
 from db.sources import due_sources, record_failure, record_success
+from service.articles import ArticleStage, Evaluated
+from service.records import OutletResolver, item_record
 from service.schedule import next_check_after_failure, next_check_after_success
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 )
+MAX_CHILD_SITEMAPS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,19 +61,13 @@ class SourceJob:
         if source.next_check_at and source.last_checked_at:
             interval = (source.next_check_at - source.last_checked_at).total_seconds()
         return cls(
-            id=source.id,
-            name=source.name,
-            kind=source.kind,
-            url=source.url,
-            pages=source.pages,
-            etag=source.etag,
-            last_modified=source.last_modified,
-            error_count=source.error_count,
-            previous_interval_seconds=interval,
+            id=source.id, name=source.name, kind=source.kind, url=source.url,
+            pages=source.pages, etag=source.etag, last_modified=source.last_modified,
+            error_count=source.error_count, previous_interval_seconds=interval,
             outlet_id=outlet.id if outlet else None,
             outlet_type=outlet.publication_type if outlet else None,
             outlet_medium=outlet.medium if outlet else None,
-        )
+        )  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -83,8 +79,11 @@ class SourceOutcome:
     new: int = 0
     known: int = 0
     skipped: int = 0
+    pages_fetched: int = 0
+    page_errors: int = 0
     error: str | None = None
     category: str | None = None
+    new_item_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -100,6 +99,10 @@ class RunReport:
     def failed(self) -> list[SourceOutcome]:
         return [o for o in self.outcomes if o.status == "error"]
 
+    @property
+    def new_item_ids(self) -> list[int]:
+        return [i for o in self.outcomes for i in o.new_item_ids]
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -109,9 +112,8 @@ def load_jobs(session: Session, *, now: datetime, only_due: bool) -> list[Source
     if only_due:
         sources = due_sources(session, now=now)
     else:
-        sources = list(
-            session.scalars(select(Source).where(Source.enabled.is_(True)).order_by(Source.id))
-        )
+        query = select(Source).where(Source.enabled.is_(True)).order_by(Source.id)
+        sources = list(session.scalars(query))
     return [SourceJob.from_row(source, source.outlet) for source in sources]
 
 
@@ -119,16 +121,12 @@ class Collector:
     """Runs collections against one database with one shared fetcher."""
 
     def __init__(
-        self,
-        *,
-        sessions: sessionmaker[Session],
-        fetcher: Fetcher,
-        classifier: ArticleClassifier,
+        self, *, sessions: sessionmaker[Session], fetcher: Fetcher, stage: ArticleStage
     ) -> None:
         self.sessions = sessions
         self.fetcher = fetcher
-        self.classifier = classifier
-        self._outlet_ids: dict[str, int] = {}
+        self.stage = stage
+        self.outlets = OutletResolver()
 
     async def run(
         self,
@@ -149,14 +147,11 @@ class Collector:
         await asyncio.gather(*(one(job) for job in jobs))
         with unit_of_work(self.sessions) as session:
             finish_run(
-                session,
-                run_id=report.run_id,
-                now=_now(),
+                session, run_id=report.run_id, now=_now(),
                 outcomes={str(o.source_id): asdict(o) for o in report.outcomes},
                 sources_ok=len(report.outcomes) - len(report.failed),
-                sources_failed=len(report.failed),
-                items_new=report.items_new,
-            )
+                sources_failed=len(report.failed), items_new=report.items_new,
+            )  # fmt: skip
         return report
 
     async def collect_source(self, job: SourceJob) -> SourceOutcome:
@@ -168,136 +163,111 @@ class Collector:
             if result.not_modified:
                 outcome.status = "not_modified"
             else:
-                feed = parse_feed(result.body, content_type=result.headers.get("content-type"))
-                outcome.skipped += feed.skipped
-                outcome.seen += len(feed.entries) + feed.skipped
-                self._store_entries(job, feed.entries, outcome)
+                entries, skipped = await self._entries(job, result)
+                outcome.seen, outcome.skipped = len(entries) + skipped, skipped
+                await self._process(job, entries, outcome)
         except CollectError as error:
             outcome.status, outcome.error, outcome.category = "error", str(error), error.category
             log.warning("source %s (%s) failed: %s", job.name, job.url, error)
             self._record_failure(job, error)
             return outcome
+        keep = result.not_modified
         self._record_success(
-            job,
-            outcome,
-            etag=result.etag or (job.etag if result.not_modified else None),
-            last_modified=result.last_modified
-            or (job.last_modified if result.not_modified else None),
-        )
+            job, outcome,
+            etag=result.etag or (job.etag if keep else None),
+            last_modified=result.last_modified or (job.last_modified if keep else None),
+        )  # fmt: skip
         return outcome
 
-    def _store_entries(
+    async def _entries(self, job: SourceJob, result: FetchResult) -> tuple[list[FeedEntry], int]:
+        if job.kind != "sitemap":
+            feed = parse_feed(result.body, content_type=result.headers.get("content-type"))
+            return feed.entries, feed.skipped
+        sitemap = parse_sitemap(result.body)
+        entries = [e.as_feed_entry() for e in sitemap.entries]
+        for child in sitemap.sitemaps[:MAX_CHILD_SITEMAPS]:
+            child_result = await self.fetcher.fetch(child, accept=FEED_ACCEPT)
+            entries += [e.as_feed_entry() for e in parse_sitemap(child_result.body).entries]
+        return entries, 0
+
+    def _identity(self, job: SourceJob, entry: FeedEntry) -> str:
+        link = (
+            (publisher_url(entry.link) or entry.link) if job.kind == "search_feed" else entry.link
+        )
+        return canonical_url(link)
+
+    async def _process(
         self, job: SourceJob, entries: list[FeedEntry], outcome: SourceOutcome
     ) -> None:
         by_url: dict[str, FeedEntry] = {}
         for entry in entries:
             try:
-                url = canonical_url(entry.link)
+                url = self._identity(job, entry)
             except InvalidURLError:
                 log.info("source %s: entry with unusable link %r skipped", job.name, entry.link)
                 outcome.skipped += 1
                 continue
             if url in by_url:
                 outcome.known += 1  # the same article twice in one feed
-                continue
-            by_url[url] = entry
+            else:
+                by_url[url] = entry
         with unit_of_work(self.sessions) as session:
-            known = known_urls(session, canonical_urls=list(by_url))
-            outcome.known += len(known)
-            for url, entry in by_url.items():
-                if url in known:
-                    continue
-                article = Article(
-                    url=url,
-                    title=entry.title,
-                    lead=entry.summary,
-                    body=entry.content,
-                    published_at=entry.published_at,
-                )
-                classification = self.classifier.classify(article)
-                if not classification.is_mention:
+            urls = list(by_url)
+            known = known_urls(session, canonical_urls=urls)
+            looked_at = seen_urls(session, canonical_urls=urls)
+        outcome.known += len(known)
+        outcome.skipped += len(looked_at - known)
+        fresh = [(url, entry) for url, entry in by_url.items() if url not in known | looked_at]
+        evaluations = await asyncio.gather(
+            *(self.stage.evaluate(entry, url=url, pages=job.pages,
+                                  search=job.kind == "search_feed") for url, entry in fresh)
+        )  # fmt: skip
+        self._store(job, evaluations, outcome)
+
+    def _store(self, job: SourceJob, evaluations: list[Evaluated], outcome: SourceOutcome) -> None:
+        now = _now()
+        with unit_of_work(self.sessions) as session:
+            for evaluated in evaluations:
+                outcome.pages_fetched += evaluated.page is not None
+                if evaluated.outcome != "mention":
                     outcome.skipped += 1
+                    if evaluated.outcome == "page_error":
+                        outcome.page_errors += 1
+                    else:
+                        remember_seen(
+                            session, canonical_url=evaluated.canonical_url, source_id=job.id,
+                            outcome=evaluated.outcome, now=now,
+                        )  # fmt: skip
                     continue
-                record = self._record(session, job, entry, article, classification)
-                if store_item(session, record=record) is None:
+                record = item_record(session, self.outlets, job=job, evaluated=evaluated, now=now)
+                item_id = store_item(session, record=record)
+                if item_id is None:
                     outcome.known += 1
                 else:
                     outcome.new += 1
-
-    def _record(
-        self,
-        session: Session,
-        job: SourceJob,
-        entry: FeedEntry,
-        article: Article,
-        classification: Classification,
-    ) -> ItemRecord:
-        match = classification.outlet
-        outlet_id: int | None
-        if not match.verified and job.outlet_id is not None:
-            outlet_id = job.outlet_id
-            publication_type = job.outlet_type or match.publication_type
-            medium = job.outlet_medium
-        else:
-            outlet_id = self._outlet_ids.get(match.outlet)
-            if outlet_id is None:
-                outlet_id = ensure_outlet(session, match=match)
-                self._outlet_ids[match.outlet] = outlet_id
-            publication_type, medium = match.publication_type, match.medium
-        return ItemRecord(
-            canonical_url=classification.canonical_url,
-            url=entry.link,
-            outlet_id=outlet_id,
-            publication_type=publication_type,
-            medium=medium,
-            title=article.title,
-            lead=article.lead,
-            body=article.body,
-            published_at=entry.published_at,
-            published_at_source="feed" if entry.published_at else None,
-            first_seen_at=_now(),
-            completeness="partial" if article.body or article.lead else "none",
-            source_id=job.id,
-            guid=entry.guid,
-            author=entry.author,
-            classifier_version=CLASSIFIER_VERSION,
-            mentions=[
-                MentionRecord(form=m.form, place=m.place, role=m.role, snippet=m.snippet)
-                for m in classification.mentions
-            ],
-        )
+                    outcome.new_item_ids.append(item_id)
 
     def _record_success(
         self, job: SourceJob, outcome: SourceOutcome, *, etag: str | None, last_modified: str | None
     ) -> None:
         now = _now()
-        previous = (
-            timedelta(seconds=job.previous_interval_seconds)
-            if job.previous_interval_seconds
-            else None
-        )
+        previous = job.previous_interval_seconds
         with unit_of_work(self.sessions) as session:
             record_success(
-                session,
-                source_id=job.id,
-                now=now,
+                session, source_id=job.id, now=now,
                 next_check_at=next_check_after_success(
-                    now=now, previous_interval=previous, new_items=outcome.new
+                    now=now, previous_interval=timedelta(seconds=previous) if previous else None,
+                    new_items=outcome.new,
                 ),
-                etag=etag,
-                last_modified=last_modified,
-                new_items=outcome.new,
-            )
+                etag=etag, last_modified=last_modified, new_items=outcome.new,
+            )  # fmt: skip
 
     def _record_failure(self, job: SourceJob, error: CollectError) -> None:
         now = _now()
         with unit_of_work(self.sessions) as session:
             record_failure(
-                session,
-                source_id=job.id,
-                now=now,
-                error=str(error),
+                session, source_id=job.id, now=now, error=str(error),
                 next_check_at=next_check_after_failure(
                     now=now, error_count=job.error_count + 1, retry_after=error.retry_after
                 ),
-            )
+            )  # fmt: skip

@@ -6,9 +6,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from collectors.fetch import Fetcher
+from collectors.robots import RobotsCache
 from db.engine import unit_of_work
+from service.articles import ArticleStage
 from service.collect import Collector, RunReport, SourceOutcome, load_jobs
+from service.extraction import Extractor
 from service.runtime import Runtime
+
+ROBOTS_AGENT = "mediamonitor"
 
 
 async def collect(
@@ -24,8 +29,15 @@ async def collect(
         jobs = load_jobs(session, now=datetime.now(UTC), only_due=only_due)
     if on_start is not None:
         on_start(len(jobs))
-    async with Fetcher(runtime.fetch_limits()) as fetcher:
-        collector = Collector(
-            sessions=runtime.sessions, fetcher=fetcher, classifier=runtime.classifier
+    async with (
+        Fetcher(runtime.fetch_limits()) as fetcher,
+        Extractor(runtime.settings.extract_workers) as extractor,
+    ):
+        stage = ArticleStage(
+            fetcher=fetcher,
+            robots=RobotsCache(fetcher, agent=ROBOTS_AGENT),
+            extractor=extractor,
+            classifier=runtime.classifier,
         )
+        collector = Collector(sessions=runtime.sessions, fetcher=fetcher, stage=stage)
         return await collector.run(jobs, trigger=trigger, on_done=on_done)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from classifiers.outlets import OutletRegistry
 from classifiers.urls import InvalidURLError, canonical_url
-from service.commands.app import app
+from service.commands.app import app, console
 
 
 @app.command()
@@ -42,3 +44,46 @@ def outlet(urls: Annotated[list[str], typer.Argument(help="One or more article U
         )
     if failed:
         sys.exit(1)
+
+
+def _row(table: Table, name: str, labelled_set: str, n: int, values: list[str], target: str,
+         errors: tuple[str, ...]) -> None:  # fmt: skip
+    table.add_row(name, labelled_set, str(n), *values, target, " ".join(errors[:12]))
+
+
+@app.command("eval")
+def evaluate(
+    data: Annotated[Path, typer.Option(help="Folder with the labelled sets.")] = Path("tests/data"),
+) -> None:
+    """Print precision and recall per classifier on the labelled sets."""
+    from classifiers.article import ArticleClassifier
+    from classifiers.evaluation import (
+        read_jsonl,
+        score_mentions,
+        score_publication_types,
+        score_reprints,
+    )
+
+    classifier = ArticleClassifier.default()
+    table = Table(title="Classifier evaluation")
+    for column in ("classifier", "set", "n", "precision", "recall", "target", "wrong (ids)"):
+        table.add_column(column)
+    for name in ("mentions.jsonl", "mentions_holdout.jsonl"):
+        path = data / name
+        if not path.exists():
+            continue
+        found, roles = score_mentions(classifier, read_jsonl(path))
+        n = found.true_positives + found.false_positives + found.false_negatives
+        scores = [f"{found.precision:.3f}", f"{found.recall:.3f}"]
+        _row(table, "mentions", name, n, scores, "≥ 0.98 / ≥ 0.98", found.errors)
+        _row(table, "mention role", name, roles.total, [f"{roles.share:.3f}", ""], "", roles.errors)
+    reprints = data / "reprints.jsonl"
+    if reprints.exists():
+        links = score_reprints(classifier, list(read_jsonl(reprints)))
+        n = links.true_positives + links.false_negatives
+        scores = [f"{links.precision:.3f}", f"{links.recall:.3f}"]
+        _row(table, "reprint links", reprints.name, n, scores, "≥ 0.98 / ≥ 0.95", links.errors)
+        types = score_publication_types(classifier, read_jsonl(reprints))
+        scores = [f"{types.share:.3f}", ""]
+        _row(table, "publication type", reprints.name, types.total, scores, "≥ 0.95", types.errors)
+    console.print(table)

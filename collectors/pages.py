@@ -1,0 +1,1455 @@
+"""Article pages: title, lead, main text, publication date and completeness of one page.
+
+Bytes in, a ``PageContent`` out; no network. The page is decoded here (trafilatura's own
+decoding ignores the HTTP and ``<meta>`` charset and guesses instead), parsed once with
+lxml, and that one tree serves both our metadata reading and trafilatura's text
+extraction, so no page is parsed twice.
+
+Metadata is read from the tree directly rather than through trafilatura's
+``extract_metadata``: that runs htmldate on every page, and htmldate returned the
+last-modified date instead of the publication date on 2 of the 10 recorded pages
+(MEASURED.md). htmldate is only the last resort here, and every date says where it came
+from (``published_at_source``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import json
+import re
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from html import unescape
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+import ahocorasick_rs
+import htmldate
+import lxml.html
+from charset_normalizer import from_bytes
+from lxml.etree import ParserError, strip_elements
+
+with warnings.catch_warnings():
+    # trafilatura's download module imports urllib3's SOCKS support, which warns when
+    # PySocks is absent. This module never downloads.
+    warnings.filterwarnings("ignore", message="SOCKS support in urllib3")
+    from trafilatura import bare_extraction
+
+# Naive local times on pages (no offset given) are read in the project's zone: the Dutch,
+# Belgian and German outlets the service follows all keep Central European time.
+LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
+
+# A body shorter than this is a teaser when the page also shows paywall signs.
+TEASER_MAX_CHARS = 1500
+
+
+@dataclass(frozen=True, slots=True)
+class PageContent:
+    """What one article page says about itself, as plain text."""
+
+    title: str
+    lead: str  # the standfirst: first paragraph, or the description when that is the lead
+    body: str  # main text only, paragraphs joined by "\n"
+    author: str | None
+    published_at: datetime | None  # timezone-aware UTC
+    published_at_source: str | None  # "meta:article:published_time", "jsonld:datePublished", …
+    site_name: str | None
+    canonical_url: str | None  # absolute
+    language: str | None  # "nl", "en", …
+    completeness: str  # "full" | "partial" (paywalled, truncated, paginated) | "none" (no text)
+    completeness_reason: str | None = None  # why not "full", e.g. "jsonld:isAccessibleForFree"
+    next_page_url: str | None = None  # page 2 of an article split over pages
+
+
+# --------------------------------------------------------------------------------------
+# may_mention: byte-level pre-check
+# --------------------------------------------------------------------------------------
+
+# Invisible characters publishers put inside words (hyphenation hints, joiners), raw UTF-8
+# and as entities: removing them lets "Rap&shy;por&shy;teur" match "rapporteur".
+_INVISIBLE_BYTES = (
+    b"\xc2\xad",  # soft hyphen
+    b"\xe2\x80\x8b",  # zero-width space
+    b"\xe2\x80\x8c",  # zero-width non-joiner
+    b"\xe2\x80\x8d",  # zero-width joiner
+    b"\xe2\x81\xa0",  # word joiner
+)
+_DIACRITIC_ENTITIES = tuple(
+    f"&{letter}{suffix};".encode()
+    for suffix, letters in (
+        ("uml", "aeiouy"),
+        ("acute", "aeiouy"),
+        ("grave", "aeiou"),
+        ("circ", "aeiou"),
+        ("tilde", "ano"),
+        ("cedil", "c"),
+        ("ring", "a"),
+        ("slash", "o"),
+    )
+    for letter in letters
+)
+# What the normalisation replaces, found in one Aho-Corasick pass and replaced by slicing
+# around the hits (bytes.replace costs 0.5 ms per pattern on a large page, found or not).
+# Whole entity names, not their endings: the SIMD prefilter stays fast only on rare byte
+# sequences ("uml;" alone recurs in markup) and with a few dozen patterns per automaton,
+# which is also why the screen's words get an automaton of their own.
+_REPLACEMENTS: dict[bytes, bytes] = {
+    **dict.fromkeys(_INVISIBLE_BYTES, b""),
+    **dict.fromkeys((b"&shy;", b"&#173;", b"&#xad;", b"&#8203;", b"&#x200b;", b"&#x200c;"), b""),
+    **{entity: unescape(entity.decode()).lower().encode() for entity in _DIACRITIC_ENTITIES},
+}
+_REPLACEMENT_VALUES = tuple(_REPLACEMENTS.values())
+_NORMALISE = ahocorasick_rs.BytesAhoCorasick(
+    list(_REPLACEMENTS), matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST
+)
+
+
+def normalise_for_screen(html: bytes) -> bytes:
+    """The page bytes as ``may_mention`` searches them: ASCII lower-cased; soft hyphens and
+    zero-width characters removed (raw UTF-8, ``&shy;``, ``&#173;``, ``&#8203;``); named
+    entities of letters with diacritics decoded to lower-case UTF-8, so "Co&Ouml;rdinator"
+    reads "coördinator" like the raw spelling. Numeric entities of letters (``&#246;``)
+    stay as they are."""
+    lowered = html.lower()
+    hits = _NORMALISE.find_matches_as_indexes(lowered)
+    if not hits:
+        return lowered
+    parts: list[bytes] = []
+    last = 0
+    for index, start, end in hits:
+        parts += (lowered[last:start], _REPLACEMENT_VALUES[index])
+        last = end
+    parts.append(lowered[last:])
+    return b"".join(parts)
+
+
+# Escaped bytes that stand for themselves in a regex ("\\-", "\\."); other escapes are
+# classes or anchors (\\b, \\w) or codes (\\x41, \\1) that end a literal run.
+_ESCAPED_LITERALS = frozenset(b" -.,:;'\"/!?#&%@~_=<>|()[]{}*+^$")
+_ESCAPED_CODES = frozenset(b"xuUN0123456789")
+
+
+def _closing(pattern: bytes, index: int) -> int:
+    """Index of the ``)`` or ``]`` closing the group or class that opens at ``index``."""
+    if pattern[index] == 0x5B:  # [class]: "]" right after "[" or "[^" is a member
+        position = index + 1
+        if pattern[position : position + 1] == b"^":
+            position += 1
+        if pattern[position : position + 1] == b"]":
+            position += 1
+        while position < len(pattern):
+            char = pattern[position]
+            if char == 0x5C:
+                position += 2
+                continue
+            if char == 0x5D:
+                return position
+            position += 1
+        return -1
+    depth, position = 0, index
+    while position < len(pattern):
+        char = pattern[position]
+        if char == 0x5C:
+            position += 2
+            continue
+        if char == 0x5B:
+            end = _closing(pattern, position)
+            if end < 0:
+                return -1
+            position = end + 1
+            continue
+        if char == 0x28:
+            depth += 1
+        elif char == 0x29:
+            depth -= 1
+            if depth == 0:
+                return position
+        position += 1
+    return -1
+
+
+def _alternatives(pattern: bytes) -> list[bytes] | None:
+    """The top-level branches of a pattern, or None when it does not parse simply."""
+    branches: list[bytes] = []
+    start = index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == 0x5C:
+            index += 2
+            continue
+        if char in b"([":
+            end = _closing(pattern, index)
+            if end < 0:
+                return None
+            index = end + 1
+            continue
+        if char == 0x7C:  # |
+            branches.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    branches.append(pattern[start:])
+    return branches
+
+
+def _required_literal(branch: bytes) -> bytes | None:
+    """The longest run of plain bytes that every match of ``branch`` contains."""
+    best, run = b"", bytearray()
+    index = 0
+    while index < len(branch):
+        char = branch[index]
+        if char == 0x5C:
+            escaped = branch[index + 1 : index + 2]
+            if escaped and escaped[0] in _ESCAPED_CODES:
+                return None  # \x41, \1: not worth decoding; no prefilter
+            if escaped and escaped[0] in _ESCAPED_LITERALS:
+                run += escaped
+                index += 2
+                continue
+            best, run = max(best, bytes(run), key=len), bytearray()
+            index += 2
+            continue
+        if char in b"?*{":  # the byte before is optional (or repeated: "{0,2}")
+            if run:
+                run.pop()
+            best, run = max(best, bytes(run), key=len), bytearray()
+            if char == 0x7B:
+                end = branch.find(b"}", index)
+                if end < 0:
+                    return None
+                index = end + 1
+                continue
+        elif char in b"([":
+            best, run = max(best, bytes(run), key=len), bytearray()
+            end = _closing(branch, index)
+            if end < 0:
+                return None
+            index = end + 1
+            continue
+        elif char in b").^$+|":
+            best, run = max(best, bytes(run), key=len), bytearray()
+        else:
+            run.append(char)
+        index += 1
+    best = max(best, bytes(run), key=len)
+    return best or None
+
+
+def _whole_group(branch: bytes) -> bytes | None:
+    """The inside of ``(…)``/``(?:…)`` when that group is the whole branch."""
+    if not branch.startswith(b"(") or _closing(branch, 0) != len(branch) - 1:
+        return None
+    inner = branch[1:-1]
+    if inner.startswith(b"?:"):
+        return inner[2:]
+    if inner.startswith(b"?P<"):
+        return inner[inner.find(b">") + 1 :]
+    return None if inner.startswith(b"?") else inner
+
+
+def _plain_width(core: bytes) -> int | None:
+    """The longest match of a branch made of plain bytes (``\\b`` and ``x?`` allowed), or
+    None for anything else."""
+    width = index = 0
+    while index < len(core):
+        char = core[index]
+        if char == 0x5C:
+            escaped = core[index + 1 : index + 2]
+            if escaped in (b"b", b"B"):
+                index += 2
+                continue
+            if not escaped or escaped[0] not in _ESCAPED_LITERALS:
+                return None
+            width, index = width + 1, index + 2
+            continue
+        if char == 0x3F and index:  # "x?": optional byte, counted once already
+            index += 1
+            continue
+        if char in b"*+{}()[].^$|?":
+            return None
+        width, index = width + 1, index + 1
+    return width
+
+
+def _branch_literals(branch: bytes, depth: int = 0) -> list[tuple[bytes, int | None]] | None:
+    """(literal, longest match) pairs: every match of ``branch`` contains one of the
+    literals; the width is None unless the branch is plain bytes."""
+    core = branch
+    while core.startswith((b"\\b", b"\\B")):
+        core = core[2:]
+    while core.endswith((b"\\b", b"\\B")) and not core.endswith(b"\\\\b"):
+        core = core[:-2]
+    inner = _whole_group(core)
+    if inner is not None and depth < 5:
+        branches = _alternatives(inner)
+        if branches is None:
+            return None
+        literals: list[tuple[bytes, int | None]] = []
+        for sub in branches:
+            found = _branch_literals(sub, depth + 1)
+            if found is None:
+                return None
+            literals += found
+        return literals
+    literal = _required_literal(core)
+    if literal is None or len(literal) < 3:
+        return None
+    return [(literal, _plain_width(core))]
+
+
+@dataclass(frozen=True, slots=True)
+class _Prefilter:
+    words: ahocorasick_rs.BytesAhoCorasick
+    width: int | None  # longest match of the screen when it is plain words, else None
+
+
+_UNESCAPED_ANCHOR = re.compile(rb"(?<!\\)[\^$]")
+
+
+@functools.lru_cache(maxsize=32)
+def _prefilter(pattern: bytes | str, flags: int) -> _Prefilter | None:
+    """Literals of which every match of the screen contains one, or None when the screen
+    does not reduce to such literals (then the regex alone decides). Literals are
+    lower-cased: the text is, and a regex literal in upper case could not match it
+    anyway, so this only ever lets more pages through to the regex."""
+    if (
+        not isinstance(pattern, bytes)
+        or flags & re.VERBOSE
+        or re.match(rb"\(\?[a-zA-Z]*x", pattern)
+    ):
+        return None
+    branches = _alternatives(pattern)
+    if branches is None:
+        return None
+    found: list[tuple[bytes, int | None]] = []
+    for branch in branches:
+        literals = _branch_literals(branch)
+        if literals is None:
+            return None
+        found += literals
+    widths = [width for _, width in found]
+    plain = all(width is not None for width in widths) and not _UNESCAPED_ANCHOR.search(pattern)
+    words = ahocorasick_rs.BytesAhoCorasick(
+        sorted({literal.lower() for literal, _ in found}),
+        matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST,
+    )
+    return _Prefilter(words, max(w or 0 for w in widths) if plain else None)
+
+
+def may_mention(html: bytes, screen: re.Pattern[bytes]) -> bool:
+    """Whether the raw page could contain a watched form; False means: skip extraction.
+
+    ``screen`` is a bytes regex over ``normalise_for_screen(html)``: lower-case, letters
+    with diacritics as UTF-8 bytes (build it from ``"coördinator".encode()``). Markup
+    between words stays, so words (``rapporteur|rijken|\\bb?nrm\\b``) suit better than
+    phrases.
+
+    Python's regex engine scans an alternation of words with different first letters at
+    about 5 ns a byte (3 ms for a 600 KB page). So when every branch of the screen holds a
+    plain word, one SIMD Aho-Corasick pass over those words (0.05 ms) decides first; the
+    regex then runs only around the words found, or over the page when the screen is more
+    than words. The answer is always the regex's own: a false True would cost an
+    extraction, a false False would lose coverage.
+    """
+    text = normalise_for_screen(html)
+    prefilter = _prefilter(screen.pattern, screen.flags)
+    if prefilter is None:
+        return screen.search(text) is not None
+    hits = prefilter.words.find_matches_as_indexes(text)
+    if not hits:
+        return False
+    if prefilter.width is None:
+        return screen.search(text) is not None
+    # Every match holds a word occurrence that was found or that overlaps one found (the
+    # automaton reports leftmost, non-overlapping hits) and is at most `width` long, so it
+    # starts within `width` before a hit's end. Trying those starts with match() keeps the
+    # rest of the page as context; a search() in a cut-out window would see a false word
+    # boundary where the window ends.
+    width = prefilter.width
+    return any(
+        screen.match(text, position) is not None
+        for _, start, end in hits
+        for position in range(max(0, end - width), end)
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Both <meta charset=…> and <meta http-equiv=Content-Type content="…; charset=…">.
+_META_CHARSET = re.compile(rb"<meta[^>]{0,300}?charset\s*=\s*[\"']?\s*([a-z0-9_.:+-]{2,40})", re.I)
+# WHATWG: these labels mean windows-1252 on the web (curly quotes in 0x80-0x9f).
+_WINDOWS_1252_ALIASES = frozenset({"latin_1", "iso8859-1", "ascii", "cp819", "iso-8859-1"})
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
+_CONTROL = re.compile(b"[" + re.escape(_CONTROL_BYTES) + b"]")
+_LEADING_DOCTYPE = re.compile(rb"^\s*<!doctype[^>]*>", re.I)
+
+
+def _codec_name(label: str | None) -> str | None:
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+    return "cp1252" if name in _WINDOWS_1252_ALIASES else name
+
+
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def _cp1252_for_stray_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: an undecodable byte in a UTF-8 page is read as windows-1252
+    (the "It\x92s" a CMS pastes from a Word document into a UTF-8 page)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    stray = error.object[error.start : error.end]
+    return stray.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("mediamonitor.cp1252", _cp1252_for_stray_bytes)
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    high = len(_HIGH_BYTE.findall(raw))
+    in_sequences = sum(len(m) for m in _UTF8_SEQUENCE.findall(raw))
+    return high > 0 and in_sequences >= high / 2
+
+
+def decode_html(raw: bytes, headers_charset: str | None = None) -> tuple[str, str]:
+    """The page as text and the encoding used.
+
+    Order: byte-order mark; valid UTF-8 (a declared Latin-1 page whose bytes are valid
+    UTF-8 is, in practice, a UTF-8 page with a wrong declaration); the HTTP charset, then
+    the ``<meta>`` charset, when the bytes decode in it; UTF-8 with stray windows-1252
+    bytes, when most non-ASCII bytes form UTF-8 sequences; charset detection; windows-1252
+    with replacement characters.
+    """
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return raw[len(bom) :].decode(name, errors="replace"), name
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared: list[str | None] = [_codec_name(headers_charset)]
+    declared += [
+        _codec_name(m.decode("ascii", "ignore")) for m in _META_CHARSET.findall(raw[:65536])
+    ]
+    for codec in declared:
+        if codec and not codec.startswith(("utf-8", "utf-16", "utf-32")):
+            try:
+                return raw.decode(codec), codec
+            except UnicodeDecodeError:
+                continue
+    if _mostly_utf8(raw):
+        return raw.decode("utf-8", errors="mediamonitor.cp1252"), "utf-8+cp1252"
+    best = from_bytes(raw[:200_000]).best()
+    if best is not None and best.encoding:
+        try:
+            return raw.decode(best.encoding), best.encoding
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _parse(raw: bytes, headers_charset: str | None) -> lxml.html.HtmlElement | None:
+    text, encoding = decode_html(raw, headers_charset)
+    data = raw if encoding == "utf-8" and not raw.startswith(codecs.BOM_UTF8) else text.encode()
+    if _CONTROL.search(data):  # libxml2 stops at NUL; trafilatura cannot serialise the rest
+        data = data.translate(None, _CONTROL_BYTES)
+    # A doctype naming a DTD sometimes derails libxml2 (lxml bug 1955915); it says nothing
+    # the parser needs.
+    data = _LEADING_DOCTYPE.sub(b"", data, count=1)
+    if not data.strip():
+        return None
+    # One parser per call: lxml parsers must not be shared between threads.
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+    )
+    try:
+        return lxml.html.document_fromstring(data, parser=parser)
+    except (ParserError, ValueError):
+        return None
+
+
+# --------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------
+
+_DATE_ONLY = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})$")
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    )
+}
+# Java's Date.toString(), seen in JSON-LD: "Tue Jan 28 15:28:56 CET 2020".
+_JAVA_DATE = re.compile(
+    r"^[a-z]{3}\s+([a-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+([a-z]{1,5})\s+(\d{4})$",
+    re.I,
+)
+_ZONE_ABBREVIATIONS = {
+    "utc": 0,
+    "gmt": 0,
+    "z": 0,
+    "wet": 0,
+    "west": 1,
+    "bst": 1,
+    "cet": 1,
+    "mez": 1,
+    "cest": 2,
+    "mesz": 2,
+    "eet": 2,
+    "eest": 3,
+    "est": -5,
+    "edt": -4,
+    "cst": -6,
+    "cdt": -5,
+    "mst": -7,
+    "mdt": -6,
+    "pst": -8,
+    "pdt": -7,
+}
+_EARLIEST_YEAR = 1990
+
+
+def _plausible(value: datetime) -> datetime | None:
+    return value if value.year >= _EARLIEST_YEAR else None
+
+
+def parse_datetime(value: str | None) -> datetime | None:
+    """A timezone-aware UTC datetime from the date formats pages and sitemaps use.
+
+    ISO 8601 / W3C (with or without offset, fractions of any length), RFC 2822 and Java's
+    ``Date.toString``. A time without offset is Europe/Amsterdam time. A date without a
+    time becomes midnight UTC, which is the same calendar day in UTC and in Amsterdam.
+    """
+    if not value:
+        return None
+    text = " ".join(value.split())
+    if not text or len(text) > 64:
+        return None
+    day = _DATE_ONLY.match(text)
+    if day:
+        year, month, date = (int(part) for part in day.groups())
+        try:
+            return _plausible(datetime(year, month, date, tzinfo=UTC))
+        except ValueError:
+            return None
+    parsed: datetime | None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = _parse_other(text)
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=LOCAL_ZONE)
+    return _plausible(parsed.astimezone(UTC))
+
+
+def _parse_other(text: str) -> datetime | None:
+    java = _JAVA_DATE.match(text)
+    if java:
+        month_name, day, hour, minute, second, zone, year = java.groups()
+        month = _MONTHS.get(month_name.lower())
+        offset = _ZONE_ABBREVIATIONS.get(zone.lower())
+        if month is None or offset is None:
+            return None
+        try:
+            return datetime(
+                int(year),
+                month,
+                int(day),
+                int(hour),
+                int(minute),
+                int(second),
+                tzinfo=timezone(timedelta(hours=offset)),
+            )
+        except ValueError:
+            return None
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed
+
+
+# Dates in article URLs: /2020/01/20/, /2020/jan/20/, /2020-01-20/, Mediahuis dmf20250202_.
+_URL_DATES = (
+    re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?:/|$)"),
+    re.compile(
+        r"/((?:19|20)\d{2})/(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/(\d{1,2})(?:/|$)"
+    ),
+    re.compile(r"[/_-]((?:19|20)\d{2})-(\d{2})-(\d{2})(?:[/_.-]|$)"),
+    re.compile(r"/dmf((?:19|20)\d{2})(\d{2})(\d{2})_"),
+)
+
+
+def date_from_url(url: str) -> datetime | None:
+    """The publication day an article URL carries, as midnight UTC."""
+    path = urlsplit(url).path.lower()
+    for pattern in _URL_DATES:
+        match = pattern.search(path)
+        if match:
+            year, month, day = match.groups()
+            month_number = _MONTHS.get(month) if month.isalpha() else int(month)
+            try:
+                return datetime(int(year), month_number or 0, int(day), tzinfo=UTC)
+            except ValueError:
+                continue
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# Metadata from the tree
+# --------------------------------------------------------------------------------------
+
+_ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "reviewnewsarticle",
+        "asknewsarticle",
+        "blogposting",
+        "liveblogposting",
+        "report",
+        "scholarlyarticle",
+        "socialmediaposting",
+        "techarticle",
+    }
+)
+_PAGE_TYPES = frozenset({"webpage", "itempage", "collectionpage", "aboutpage"})
+# Publication-date metadata, most explicit first. sailthru.date and dc.date come after the
+# Open Graph and JSON-LD dates because publishers fill them with the modified date too
+# (Reuters: sailthru.date is the last update, a day after og:article:published_time).
+_META_DATE_KEYS = (
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publication_date",
+    "article.published",
+)
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{6,40})"')
+_JSONLD_FREE = re.compile(r'"isAccessibleForFree"\s*:\s*"?([A-Za-z:/.]+)')
+_HOSTNAME = re.compile(r"^[\w-]+(\.[\w-]+)+$")
+_SPACES = re.compile(r"\s+")
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—•·:-]\s+")
+_DATE_LIKE = re.compile(r"^[\d\s./-]+$")
+_GENERIC_HOST_LABELS = frozenset(
+    {"www", "m", "amp", "com", "org", "net", "nl", "be", "de", "eu", "co", "uk"}
+)
+
+
+def _clean(value: object) -> str:
+    if not isinstance(value, str):
+        return ""
+    text = unescape(value) if "&" in value else value
+    return _SPACES.sub(" ", text).strip()
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    raw = node.get("@type")
+    values = raw if isinstance(raw, list) else [raw]
+    return {v.rsplit("/", 1)[-1].lower() for v in values if isinstance(v, str)}
+
+
+@dataclass(slots=True)
+class _LinkedData:
+    """The JSON-LD of a page: its top-level nodes (incl. ``@graph``) and raw texts."""
+
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unparsed: list[str] = field(default_factory=list)
+
+    def add(self, data: Any) -> None:
+        for item in data if isinstance(data, list) else [data]:
+            if not isinstance(item, dict):
+                continue
+            graph = item.get("@graph")
+            if isinstance(graph, list):
+                self.add(graph)
+            if "@type" in item:
+                self.nodes.append(item)
+                node_id = item.get("@id")
+                if isinstance(node_id, str):
+                    self.by_id[node_id] = item
+            main = item.get("mainEntity")
+            if isinstance(main, dict) and "@type" in main:
+                self.nodes.append(main)
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, dict) and set(value) <= {"@id"}:
+            return self.by_id.get(str(value.get("@id")), value)
+        return value
+
+    def article(self) -> dict[str, Any] | None:
+        for node in self.nodes:
+            if _types(node) & _ARTICLE_TYPES:
+                return node
+        return None
+
+    def page(self) -> dict[str, Any] | None:
+        for node in self.nodes:
+            if _types(node) & _PAGE_TYPES:
+                return node
+        return None
+
+
+def _linked_data(tree: lxml.html.HtmlElement) -> _LinkedData:
+    data = _LinkedData()
+    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+        text = (script.text or "").strip()
+        if not text:
+            continue
+        try:
+            data.add(json.loads(text, strict=False))
+        except ValueError:
+            # Broken JSON-LD is common (trailing commas, raw HTML); the regex fallbacks
+            # below still read the date and access flag from it.
+            data.unparsed.append(text)
+    return data
+
+
+@dataclass(slots=True)
+class _Meta:
+    """Every ``<meta>`` of a page by lower-cased name/property/itemprop, first value kept."""
+
+    values: dict[str, str] = field(default_factory=dict)
+
+    def get(self, key: str) -> str:
+        return self.values.get(key, "")
+
+
+def _meta(tree: lxml.html.HtmlElement) -> _Meta:
+    meta = _Meta()
+    for element in tree.iter("meta"):
+        content = element.get("content")
+        if content is None:
+            continue
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = element.get(attribute)
+            if key:
+                meta.values.setdefault(key.strip().lower(), content.strip())
+    return meta
+
+
+def _is_free(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.rsplit("/", 1)[-1].strip().lower()
+        if word in ("true", "yes", "1"):
+            return True
+        if word in ("false", "no", "0"):
+            return False
+    return None
+
+
+def _publication_date(
+    tree: lxml.html.HtmlElement, meta: _Meta, linked: _LinkedData
+) -> tuple[datetime | None, str | None]:
+    for key in ("article:published_time", "og:article:published_time"):
+        parsed = parse_datetime(meta.get(key))
+        if parsed:
+            return parsed, f"meta:{key}"
+    for node in (linked.article(), linked.page()):
+        if node is not None:
+            parsed = parse_datetime(_clean(node.get("datePublished")))
+            if parsed:
+                return parsed, "jsonld:datePublished"
+    for text in linked.unparsed:
+        match = _JSONLD_DATE.search(text)
+        parsed = parse_datetime(match.group(1)) if match else None
+        if parsed:
+            return parsed, "jsonld:datePublished"
+    for element in tree.xpath("//*[@itemprop='datePublished']"):
+        parsed = parse_datetime(element.get("datetime") or element.get("content"))
+        if parsed:
+            return parsed, "microdata:datePublished"
+    for key in _META_DATE_KEYS:
+        parsed = parse_datetime(meta.get(key))
+        if parsed:
+            return parsed, f"meta:{key}"
+    return None, None
+
+
+def _article_time(tree: lxml.html.HtmlElement) -> datetime | None:
+    """The first ``<time datetime>`` of the ``<article>``, unless marked as an update."""
+    for element in tree.xpath("(//article)[1]//time[@datetime]"):
+        marks = " ".join((element.get("class") or "", element.get("itemprop") or "")).lower()
+        if "modif" in marks or "update" in marks:
+            continue
+        return parse_datetime(element.get("datetime"))
+    return None
+
+
+def _names(value: Any, linked: _LinkedData, *, persons_only: bool) -> list[str]:
+    names: list[str] = []
+    for item in value if isinstance(value, list) else [value]:
+        item = linked.resolve(item)
+        if isinstance(item, str):
+            name = _clean(item)
+        elif isinstance(item, dict):
+            if persons_only and _types(item) - {"person"}:
+                continue
+            name = _clean(item.get("name"))
+        else:
+            continue
+        if _usable_name(name) and name not in names:
+            names.append(name)
+    return names
+
+
+def _usable_name(name: str) -> bool:
+    return (
+        0 < len(name) <= 100
+        and not name.startswith(("http://", "https://", "www."))
+        and not _HOSTNAME.match(name)
+    )
+
+
+def _author(
+    tree: lxml.html.HtmlElement, meta: _Meta, article: dict[str, Any] | None, linked: _LinkedData
+) -> str | None:
+    if article is not None:
+        persons = _names(article.get("author"), linked, persons_only=True)
+        if persons:
+            return ", ".join(persons)
+    bylines: list[str] = []
+    for element in tree.xpath("//*[@itemprop='author'] | //a[@rel='author']"):
+        named = element.xpath(".//*[@itemprop='name']")
+        text = _clean((named[0] if named else element).text_content())
+        if _usable_name(text) and text not in bylines:
+            bylines.append(text)
+    if bylines:
+        return ", ".join(bylines[:5])
+    for key in ("author", "article:author", "sailthru.author", "parsely-author", "dc.creator"):
+        name = _clean(meta.get(key))
+        if _usable_name(name):
+            return name
+    if article is not None:
+        organisations = _names(article.get("author"), linked, persons_only=False)
+        if organisations:
+            return ", ".join(organisations)
+    # Last, a byline by class inside the article ("artstyle__byline-author"): short text
+    # without digits, so no date line or teaser passes for a name.
+    for element in tree.xpath("(//article)[1]//*[contains(@class, 'author')]"):
+        text = _clean(element.text_content())
+        if _usable_name(text) and len(text) <= 60 and not any(c.isdigit() for c in text):
+            return text
+    return None
+
+
+def _site_name(meta: _Meta, article: dict[str, Any] | None, linked: _LinkedData) -> str | None:
+    # The publisher's name in JSON-LD before og:site_name: Reuters' og:site_name is the
+    # section ("U.S."); a publisher "name" that is a host name ("nieuwsblad.be") is skipped.
+    if article is not None:
+        publisher = linked.resolve(article.get("publisher"))
+        if isinstance(publisher, list) and publisher:
+            publisher = linked.resolve(publisher[0])
+        if isinstance(publisher, dict):
+            name = _clean(publisher.get("name"))
+            if _usable_name(name):
+                return name
+    for key in ("og:site_name", "application-name"):
+        name = _clean(meta.get(key))
+        if name:
+            return name
+    return None
+
+
+def _strip_site_suffix(title: str, site_name: str | None, url: str) -> str:
+    """ "Headline | DW | 19.01.2020" → "Headline"; "Headline - Ostbelgien Direkt" → "Headline"."""
+    host = urlsplit(url).hostname or ""
+    brands = {_key(part) for part in host.split(".") if part not in _GENERIC_HOST_LABELS}
+    if site_name:
+        brands.add(_key(site_name))
+    brands.discard("")
+    while True:
+        separators = list(_TITLE_SEPARATOR.finditer(title))
+        if not separators:
+            return title
+        last = separators[-1]
+        tail = title[last.end() :]
+        key = _key(tail)
+        is_brand = bool(key) and any(
+            key in brand or (len(brand) >= 5 and brand in key) for brand in brands
+        )
+        if not (is_brand or _DATE_LIKE.match(tail)):
+            return title
+        title = title[: last.start()]
+
+
+def _key(text: str) -> str:
+    """Letters and digits only, lower-case: for comparing headlines and names."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _title(
+    tree: lxml.html.HtmlElement,
+    meta: _Meta,
+    article: dict[str, Any] | None,
+    site_name: str | None,
+    url: str,
+) -> str:
+    if article is not None:
+        headline = _clean(article.get("headline"))
+        if headline:
+            return headline
+    og_title = _clean(meta.get("og:title") or meta.get("twitter:title"))
+    if og_title:
+        return _strip_site_suffix(og_title, site_name, url)
+    for heading in tree.iterfind(".//h1"):
+        text = _clean(heading.text_content())
+        if text:
+            return text
+    title = tree.find(".//title")
+    if title is not None:
+        return _strip_site_suffix(_clean(title.text_content()), site_name, url)
+    return ""
+
+
+def _absolute_url(value: str | None, base: str) -> str | None:
+    if not value or not value.strip():
+        return None
+    absolute = urljoin(base, value.strip())
+    parts = urlsplit(absolute)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    # Some sites point every page's canonical at the home page; that is no article URL.
+    if parts.path in ("", "/") and not parts.query and urlsplit(base).path not in ("", "/"):
+        return None
+    return absolute
+
+
+def _canonical(tree: lxml.html.HtmlElement, meta: _Meta, url: str) -> str | None:
+    for link in tree.iterfind(".//link[@rel]"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            canonical = _absolute_url(link.get("href"), url)
+            if canonical:
+                return canonical
+    return _absolute_url(meta.get("og:url"), url)
+
+
+# --------------------------------------------------------------------------------------
+# Language
+# --------------------------------------------------------------------------------------
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Frequent function words that belong to one language only (not "die", "is", "de", "en").
+_STOPWORDS = {
+    "nl": _wordset(
+        "het een van dat niet zijn met voor ook bij naar maar dit wordt werd heeft hebben "
+        "nog uit kan door worden deze wat zegt wel hun zich"
+    ),
+    "en": _wordset(
+        "the and of to that for with on are it by from this be have has not but which were "
+        "said would their"
+    ),
+    "de": _wordset(
+        "der das und ist nicht mit von dem zu ein eine auch sich auf für es im wird sind "
+        "wurde bei nach aus oder werden dass"
+    ),
+    "fr": _wordset(
+        "le la les et des du un une est pour dans que qui pas sur au avec ce il sont par "
+        "plus ont été"
+    ),
+}
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def detect_language(text: str) -> str | None:
+    """nl/en/de/fr from function words, or None when the text does not say clearly."""
+    counts = dict.fromkeys(_STOPWORDS, 0)
+    for word in _WORDS.findall(text[:4000].lower()):
+        for language, words in _STOPWORDS.items():
+            if word in words:
+                counts[language] += 1
+    ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)
+    (best, best_count), (_, second_count) = ranked[0], ranked[1]
+    if best_count >= 8 and best_count >= 2 * second_count:
+        return best
+    return None
+
+
+def _primary(tag: str | None) -> str | None:
+    if not tag:
+        return None
+    primary = re.split(r"[-_]", tag.strip().lower(), maxsplit=1)[0]
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
+
+
+def _language(
+    tree: lxml.html.HtmlElement, meta: _Meta, article: dict[str, Any] | None, body: str
+) -> str | None:
+    declared = (
+        _primary(tree.get("lang"))
+        or _primary(meta.get("content-language"))
+        or _primary(meta.get("language"))
+        or _primary(meta.get("og:locale"))
+        or _primary(_clean(article.get("inLanguage")) if article else None)
+    )
+    detected = detect_language(body)
+    # CMS templates declare their default language on every page ("en" on a Dutch blog);
+    # a clear reading of the text wins over such a declaration.
+    if detected and declared != detected and (declared is None or declared in _STOPWORDS):
+        return detected
+    return declared
+
+
+# --------------------------------------------------------------------------------------
+# Pruning: "read also" blocks, menus and subscription boxes
+# --------------------------------------------------------------------------------------
+
+# "Read also" blocks inside and after articles: their headlines often name the Rapporteur
+# (an earlier story on the same subject), and they are not this article's text.
+_RELATED_MARKS = (
+    "related",
+    "gerelateerd",
+    "leesook",
+    "lees-ook",
+    "readmore",
+    "read-more",
+    "alsoread",
+    "also-read",
+    "inline-teaser",
+    "inlineteaser",
+    "recommend",
+    "more-on",
+    "meer-over",
+    "lesetipp",
+    "weiterlesen",
+    "menu",
+    "navigation",
+    "breadcrumb",
+)
+_RELATED_OPENINGS = (
+    "lees ook",
+    "lees meer",
+    "meer over",
+    "zie ook",
+    "bekijk ook",
+    "ook interessant",
+    "ook gelezen",
+    "read more",
+    "read also",
+    "also read",
+    "related",
+    "lesen sie auch",
+    "mehr zum thema",
+    "auch interessant",
+)
+_RELATED_TAGS = frozenset({"aside", "section", "div", "ul", "ol", "li", "p", "nav", "table"})
+_OPENING_PUNCTUATION = " \t\r\n\u00a0»›>•·*-–—:|"
+# Class tokens publishers use for paywalls and paid content: DPG ("paywall",
+# "artstyle--premium"), FAZ ("atc-ContainerPaywall_ContentBlurred"), Spiegel ("data-area=
+# paywall"), generic "premium", "subscriber-only". The substrings pre-select cheaply.
+_PAYWALL_HINTS = ("paywall", "premium", "plus", "subscriber", "paid", "abo")
+_PAYWALL_TOKEN = re.compile(
+    r"paywall|premium|spiegel-?plus|subscriber-?only|paid-?content|abo-?only"
+    r"|plus-?(?:content|article)",
+    re.I,
+)
+_TEASER_PHRASES = re.compile(
+    r"lees verder met|word abonnee|(?:ben je|bent u) (?:al )?abonnee|log in om (?:verder|dit)"
+    r"|exclusief voor abonnees|alleen voor abonnees|neem een abonnement|lees het (?:volledige|hele)"
+    r"|onbeperkt toegang|weiterlesen mit|jetzt (?:abonnieren|weiterlesen)|exklusiv für abonnenten"
+    r"|zum weiterlesen|subscribe to (?:continue|read)|to continue reading|subscribers only"
+    r"|already a subscriber",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class _PaywallSigns:
+    marker: str | None = None  # class token of the first visible paywall element
+    phrase: str | None = None  # the subscription call of a paywall box ("word abonnee")
+
+
+def _link_density(element: lxml.html.HtmlElement) -> float:
+    text = len(element.text_content().strip())
+    if not text:
+        return 1.0
+    linked = sum(len(a.text_content().strip()) for a in element.iter("a"))
+    return linked / text
+
+
+def _opening(element: lxml.html.HtmlElement) -> str:
+    """The first words of an element, lower-case: its own text or that of its first
+    descendants ("<p><strong>Lees ook:</strong> <a>…"). Walking down the first-child chain
+    instead of materialising the text keeps this cheap on deep containers."""
+    node: lxml.html.HtmlElement | None = element
+    for _ in range(4):
+        if node is None:
+            break
+        text = (node.text or "").lstrip(_OPENING_PUNCTUATION)
+        if text:
+            return text[:40].lower()
+        node = node[0] if len(node) else None
+    return ""
+
+
+def _related_opening(element: lxml.html.HtmlElement) -> bool:
+    opening = _opening(element)
+    if not opening.startswith(_RELATED_OPENINGS):
+        return False
+    prefix = next(p for p in _RELATED_OPENINGS if opening.startswith(p))
+    return not opening[len(prefix) : len(prefix) + 1].isalpha()
+
+
+def _hidden(element: lxml.html.HtmlElement) -> bool:
+    for node in (element, *element.iterancestors()):
+        if node.get("hidden") is not None or node.get("aria-hidden") == "true":
+            return True
+        if "hidden" in (node.get("class") or "").lower().split():
+            return True
+        if "display:none" in (node.get("style") or "").replace(" ", "").lower():
+            return True
+    return False
+
+
+def _subscription_box(element: lxml.html.HtmlElement) -> str | None:
+    """The subscription call when ``element`` is a paywall box rather than an article
+    container that holds one: short, with the call, and no paragraph of its own text."""
+    text = element.text_content()
+    if len(text) >= 800:
+        return None
+    phrase = _TEASER_PHRASES.search(text)
+    if not phrase:
+        return None
+    for block in element.iter("p", "h1"):
+        block_text = block.text_content()
+        if len(block_text) >= 100 and not _TEASER_PHRASES.search(block_text):
+            return None
+    return phrase.group(0).lower()
+
+
+def _paywall_marker(element: lxml.html.HtmlElement, marks: str) -> str | None:
+    if element.get("data-paywall") is not None or element.get("data-area") == "paywall":
+        return "data-paywall"
+    if not any(hint in marks for hint in _PAYWALL_HINTS):
+        return None
+    for token in (element.get("class") or "").split():
+        if _PAYWALL_TOKEN.search(token):
+            return token
+    return None
+
+
+def _prune(tree: lxml.html.HtmlElement) -> _PaywallSigns:
+    """Remove link-dense "read also" blocks and menus (by class or id: "related",
+    "lees-ook", "menu", …; by their opening words: "Lees ook:", "Meer over dit
+    onderwerp:"; link-dense table rows and cells) and subscription boxes ("Lees verder met
+    een abonnement"), noting the paywall signs on the way. One pass over the tree with
+    substring tests: XPath with translate() for the same took 25 ms on a large page.
+
+    Paywall elements inside links are labels on teasers of other articles; hidden ones are
+    metering templates (Nieuwsblad keeps "paywall--titel hidden" boxes on free pages)."""
+    signs = _PaywallSigns()
+    doomed: list[lxml.html.HtmlElement] = []
+    body = tree.find("body")
+    for element in (body if body is not None else tree).iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        marks = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+        marker = _paywall_marker(element, marks) if tag not in ("a", "img") else None
+        if marker and not any(a.tag == "a" for a in element.iterancestors()):
+            if _hidden(element):  # a template for scripts: no sign, and no article text
+                doomed.append(element)
+                continue
+            signs.marker = signs.marker or marker
+            phrase = _subscription_box(element)
+            if phrase:
+                signs.phrase = signs.phrase or phrase
+                doomed.append(element)
+                continue
+        if tag in _RELATED_TAGS and any(mark in marks for mark in _RELATED_MARKS):
+            threshold = 0.5
+        elif tag in ("tr", "td"):
+            threshold = 0.6  # old sites lay out their menus in tables
+        elif tag in ("p", "li", "div") and _related_opening(element):
+            threshold = 0.5
+        else:
+            continue
+        if _link_density(element) >= threshold:
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return signs
+
+
+# --------------------------------------------------------------------------------------
+# Completeness
+# --------------------------------------------------------------------------------------
+
+_SIMPLE_SELECTOR = re.compile(r"^([a-z0-9]*)([.#])([\w-]+)$", re.I)
+
+
+def _selector_text(tree: lxml.html.HtmlElement, selectors: str) -> int:
+    """Characters of text in the elements a simple CSS selector list names (.a, #b, p.c)."""
+    total = 0
+    for selector in selectors.split(","):
+        match = _SIMPLE_SELECTOR.match(selector.strip())
+        if not match:
+            continue
+        tag, kind, name = match.groups()
+        if kind == "#":
+            path = f"//{tag or '*'}[@id='{name}']"
+        else:
+            path = (
+                f"//{tag or '*'}[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+            )
+        total += sum(len(e.text_content().strip()) for e in tree.xpath(path))
+    return total
+
+
+def _access(article: dict[str, Any] | None, linked: _LinkedData) -> tuple[bool | None, list[str]]:
+    """(isAccessibleForFree of the article, CSS selectors of its parts declared paid)."""
+    free: bool | None = None
+    selectors: list[str] = []
+    nodes = [article] if article is not None else linked.nodes
+    for node in nodes:
+        value = _is_free(node.get("isAccessibleForFree"))
+        if value is not None and free is None:
+            free = value
+        parts = node.get("hasPart")
+        for part in parts if isinstance(parts, list) else [parts]:
+            if isinstance(part, dict) and _is_free(part.get("isAccessibleForFree")) is False:
+                selectors.append(_clean(part.get("cssSelector")))
+    if free is None:
+        for text in linked.unparsed:
+            match = _JSONLD_FREE.search(text)
+            if match:
+                free = _is_free(match.group(1))
+                break
+    return free, selectors
+
+
+def _next_page(tree: lxml.html.HtmlElement, canonical: str | None, url: str) -> str | None:
+    """Page 2 of this article (``<link rel=next>`` extending the article's own URL)."""
+    base = canonical or url
+    stem = urlsplit(base)._replace(query="", fragment="").geturl().rstrip("/")
+    stem = re.sub(r"\.s?html?$", "", stem)
+    for link in tree.iterfind(".//head/link[@rel]"):
+        if "next" in (link.get("rel") or "").lower().split():
+            target = _absolute_url(link.get("href"), base)
+            if target and target.startswith(stem) and len(target) > len(stem) + 1:
+                return target
+    return None
+
+
+def _completeness(
+    tree: lxml.html.HtmlElement,
+    body: str,
+    article: dict[str, Any] | None,
+    linked: _LinkedData,
+    signs: _PaywallSigns,
+    next_page: str | None,
+) -> tuple[str, str | None]:
+    """ "none" without text; "partial" when the page declares paid content that is not in
+    it, when a short body comes with paywall signs, when JSON-LD counts far more words, or
+    when the article goes on on another page; else "full". An explicit
+    ``isAccessibleForFree: true`` overrules paywall markup (metered sites carry paywall
+    classes on every page)."""
+    if not body:
+        return "none", "empty"
+    free, paid_parts = _access(article, linked)
+    selectors = [s for s in paid_parts if s]
+    # The paid part is in the page after all (served to us, hidden by script): full text.
+    paid_part_present = bool(selectors) and all(_selector_text(tree, s) >= 500 for s in selectors)
+    if free is False and not paid_part_present:
+        return "partial", "jsonld:isAccessibleForFree"
+    if free is not False and paid_parts and not paid_part_present:
+        return "partial", "jsonld:hasPart"
+    if free is not True and len(body) < TEASER_MAX_CHARS:
+        teaser = _TEASER_PHRASES.search(body[-600:])
+        if teaser:
+            return "partial", f"teaser:{teaser.group(0).lower()}"
+        if signs.phrase:
+            return "partial", f"teaser:{signs.phrase}"
+        if signs.marker:
+            return "partial", f"markup:{signs.marker}"
+    if article is not None:
+        words = article.get("wordCount")
+        counted = int(words) if isinstance(words, (int, str)) and str(words).isdigit() else 0
+        if counted > 2 * len(body.split()) + 50:
+            return "partial", "jsonld:wordCount"
+    if next_page:
+        return "partial", "paginated"
+    return "full", None
+
+
+# --------------------------------------------------------------------------------------
+# Text
+# --------------------------------------------------------------------------------------
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    if not text:
+        return []
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+def _drop_title_lines(paragraphs: list[str], titles: Iterable[str]) -> list[str]:
+    """Leading lines that repeat the headline or the byline (trafilatura keeps the h1 and
+    the byline when they sit inside the article element)."""
+    keys = {_key(t) for t in titles if t}
+    keys.discard("")
+    while paragraphs and _key(paragraphs[0]) in keys:
+        paragraphs = paragraphs[1:]
+    return paragraphs
+
+
+def _lead(paragraphs: list[str], description: str) -> str:
+    """The standfirst: the body paragraph the description opens, else the first paragraph
+    that reads as prose (not a caption, byline or date line), else the description."""
+    described = _key(description.rstrip(".… "))[:120]
+    if described:
+        for paragraph in paragraphs[:4]:
+            if _key(paragraph).startswith(described):
+                return paragraph.removeprefix("- ")
+    for paragraph in paragraphs[:6]:
+        if len(paragraph) >= 80 and re.search(r"[.!?…”\"']$", paragraph):
+            return paragraph.removeprefix("- ")  # trafilatura writes list items as "- …"
+    if description:
+        return description
+    return paragraphs[0] if paragraphs else ""
+
+
+def _body_text(tree: lxml.html.HtmlElement, url: str) -> str:
+    document = bare_extraction(
+        tree,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    text = getattr(document, "text", None)
+    return text if isinstance(text, str) else ""
+
+
+def _htmldate(tree: lxml.html.HtmlElement, url: str) -> datetime | None:
+    found = htmldate.find_date(tree, original_date=True, url=url or None, outputformat="%Y-%m-%d")
+    return parse_datetime(found) if isinstance(found, str) else None
+
+
+def extract_page(
+    html: bytes,
+    *,
+    url: str,
+    feed_published_at: datetime | None = None,
+    headers_charset: str | None = None,
+) -> PageContent:
+    """Read one downloaded article page.
+
+    Publication date, most explicit first: the page's publication metadata
+    (``article:published_time``, JSON-LD ``datePublished``, microdata, Parsely/sailthru/
+    Dublin Core); the feed entry's date; the first ``<time>`` of the ``<article>``; a date
+    in the URL; htmldate (``original_date=True``). A naive ``feed_published_at`` is UTC.
+    """
+    tree = _parse(html, headers_charset)
+    if tree is None:
+        return PageContent(
+            title="",
+            lead="",
+            body="",
+            author=None,
+            published_at=_as_utc(feed_published_at) if feed_published_at else None,
+            published_at_source="feed" if feed_published_at else None,
+            site_name=None,
+            canonical_url=None,
+            language=None,
+            completeness="none",
+            completeness_reason="empty",
+        )
+    meta = _meta(tree)
+    linked = _linked_data(tree)
+    article = linked.article()
+    site_name = _site_name(meta, article, linked)
+    title = _title(tree, meta, article, site_name, url)
+    canonical = _canonical(tree, meta, url)
+    author = _author(tree, meta, article, linked)
+    next_page = _next_page(tree, canonical, url)
+    published_at, source = _publication_date(tree, meta, linked)
+    if published_at is None and feed_published_at is not None:
+        published_at, source = _as_utc(feed_published_at), "feed"
+    if published_at is None:
+        published_at, source = _article_time(tree), "html:time"
+    if published_at is None:
+        published_at, source = date_from_url(canonical or url), "url"
+    if published_at is None:
+        published_at, source = _htmldate(tree, canonical or url), "htmldate"
+
+    # Everything that reads scripts (JSON-LD, htmldate) is done: dropping them now spares
+    # trafilatura copying and cleaning them (about 7% of its time).
+    strip_elements(tree, "script", "style", "svg", "template", with_tail=False)
+    signs = _prune(tree)
+    paragraphs = _drop_title_lines(
+        _paragraphs(_body_text(tree, url)), (title, _clean(meta.get("og:title")), author or "")
+    )
+    body = "\n".join(paragraphs)
+    description = _clean(
+        meta.get("og:description")
+        or meta.get("description")
+        or (article.get("description") if article else "")
+    )
+    completeness, reason = _completeness(tree, body, article, linked, signs, next_page)
+
+    return PageContent(
+        title=title,
+        lead=_lead(paragraphs, description),
+        body=body,
+        author=author,
+        published_at=published_at,
+        published_at_source=source if published_at else None,
+        site_name=site_name,
+        canonical_url=canonical,
+        language=_language(tree, meta, article, body),
+        completeness=completeness,
+        completeness_reason=reason,
+        next_page_url=next_page,
+    )
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

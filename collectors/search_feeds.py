@@ -1,0 +1,133 @@
+"""The publisher's URL inside a news-search feed link, without a network call.
+
+Search feeds link to their own redirectors, not to the article:
+
+- Bing News: ``https://www.bing.com/news/apiclick.aspx?…&url=<percent-encoded URL>&…``;
+  Bing web results: ``https://www.bing.com/ck/a?…&u=a1<base64url of the URL>&…``.
+- Google Alerts: ``https://www.google.com/url?rct=j&sa=t&url=<URL>&…``.
+- Google News: ``https://news.google.com/rss/articles/<id>?oc=5`` (older feeds:
+  ``/__i/rss/rd/articles/<id>``, web: ``/articles/<id>``, ``/read/<id>``). The id is
+  base64url of a small protobuf message. In the older format it carries the article URL
+  itself: ``08 13`` (field 1, varint 19), ``22`` (field 4, length-delimited), a varint
+  length (one byte below 128, else two), the URL, and often ``d2 01`` (field 26) with
+  an AMP URL. In the newer format field 4 holds an opaque ``AU_yqL…`` token instead, and
+  only Google can resolve it: ``publisher_url`` returns None and the caller follows the
+  redirect over HTTP.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from urllib.parse import parse_qs, urlsplit
+
+_GOOGLE_NEWS_ID = re.compile(r"^/(?:__i/rss/rd/|rss/)?(?:articles|read)/([A-Za-z0-9_-]+)/?$")
+_GOOGLE_HOST = re.compile(r"^(?:www\.)?google\.[a-z]{2,3}(?:\.[a-z]{2})?$")
+_BING_HOST = re.compile(r"^(?:www\.|cn\.)?bing\.com$")
+
+
+def _http_url(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return value
+    return None
+
+
+def _varint(data: bytes, position: int) -> tuple[int, int]:
+    """(value, position after it); raises IndexError on data that ends inside it."""
+    value = shift = 0
+    while True:
+        byte = data[position]
+        position += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, position
+        shift += 7
+        if shift > 35:
+            raise IndexError("varint too long")
+
+
+def _protobuf_strings(data: bytes) -> dict[int, bytes]:
+    """The first value of each length-delimited field of a flat protobuf message."""
+    fields: dict[int, bytes] = {}
+    position = 0
+    while position < len(data):
+        key, position = _varint(data, position)
+        number, wire_type = key >> 3, key & 7
+        if wire_type == 0:
+            _, position = _varint(data, position)
+        elif wire_type == 2:
+            length, position = _varint(data, position)
+            if position + length > len(data):
+                raise IndexError("field runs past the message")
+            fields.setdefault(number, data[position : position + length])
+            position += length
+        elif wire_type == 1:
+            position += 8
+        elif wire_type == 5:
+            position += 4
+        else:
+            raise IndexError(f"wire type {wire_type}")
+    return fields
+
+
+def google_news_url(article_id: str) -> str | None:
+    """The article URL inside a Google News article id, or None (newer opaque ids)."""
+    try:
+        data = base64.urlsafe_b64decode(article_id + "=" * (-len(article_id) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    try:
+        fields = _protobuf_strings(data)
+    except IndexError:
+        # Some ids carry trailing bytes that do not parse; the URL field comes first.
+        fields = {}
+        if data[:3] == b"\x08\x13\x22":
+            try:
+                length, start = _varint(data, 3)
+            except IndexError:
+                return None
+            fields[4] = data[start : start + length]
+    for number in (4, 26):  # the article URL; the AMP URL when the first is missing
+        raw = fields.get(number)
+        if not raw:
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        url = _http_url(text)
+        if url:
+            return url
+    return None  # "AU_yqL…": resolvable only by Google
+
+
+def publisher_url(link: str) -> str | None:
+    """The publisher's article URL hidden in a search-feed link, or None when the link is
+    no known search redirector or its target cannot be read without Google's help."""
+    parts = urlsplit(link.strip())
+    host = (parts.hostname or "").lower()
+    query = parse_qs(parts.query)
+    if host == "news.google.com":
+        match = _GOOGLE_NEWS_ID.match(parts.path)
+        return google_news_url(match.group(1)) if match else None
+    if _BING_HOST.match(host):
+        path = parts.path.lower()
+        if path.endswith("/apiclick.aspx"):
+            return _http_url(query.get("url", [None])[0])
+        if path == "/ck/a":
+            encoded = query.get("u", [""])[0]
+            if encoded.startswith("a1"):
+                try:
+                    raw = base64.urlsafe_b64decode(encoded[2:] + "=" * (-len(encoded[2:]) % 4))
+                    return _http_url(raw.decode("utf-8"))
+                except (binascii.Error, ValueError):
+                    return None
+        return None
+    if _GOOGLE_HOST.match(host) and parts.path == "/url":
+        return _http_url(query.get("url", [None])[0] or query.get("q", [None])[0])
+    return None

@@ -1,0 +1,145 @@
+"""From a feed entry to a classified article: resolve search links, fetch and extract the
+page when the source's page policy asks for it, detect mentions.
+
+Pages are fetched only for entries that may matter: ``pages: all`` fetches every new
+entry's page, ``matching`` only where the feed text mentions the Rapporteur or the source
+is a news search for the Rapporteur, ``none`` never. A page whose raw bytes cannot contain
+any watched name is not extracted at all (extraction dominates the cost).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from classifiers.article import ArticleClassifier, Classification
+from classifiers.records import Article
+from classifiers.urls import InvalidURLError, canonical_url, domain_of
+from collectors.errors import CollectError
+from collectors.feeds import FeedEntry
+from collectors.fetch import Fetcher
+from collectors.pages import PageContent, may_mention
+from collectors.robots import RobotsCache
+from collectors.search_feeds import publisher_url
+from service.extraction import Extractor
+
+log = logging.getLogger(__name__)
+PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
+_CHARSET = re.compile(r"charset=([\w-]+)", re.I)
+
+
+@dataclass(slots=True)
+class Evaluated:
+    """What became of one new entry."""
+
+    outcome: str  # mention | no_mention | robots | page_error
+    canonical_url: str
+    urls: list[str] = field(default_factory=list)
+    article: Article | None = None
+    classification: Classification | None = None
+    page: PageContent | None = None
+    error: str | None = None
+    guid: str | None = None
+
+
+def screen_pattern(classifier: ArticleClassifier) -> re.Pattern[bytes]:
+    """Bytes regex that matches wherever a watched form could stand in raw HTML."""
+    return re.compile(classifier.detector.screen_pattern.encode(), re.IGNORECASE)
+
+
+class ArticleStage:
+    def __init__(
+        self,
+        *,
+        fetcher: Fetcher,
+        robots: RobotsCache,
+        extractor: Extractor,
+        classifier: ArticleClassifier,
+    ) -> None:
+        self.fetcher = fetcher
+        self.robots = robots
+        self.extractor = extractor
+        self.classifier = classifier
+        self.screen = screen_pattern(classifier)
+
+    def feed_article(self, entry: FeedEntry, url: str) -> Article:
+        return Article(
+            url=url, title=entry.title, lead=entry.summary, body=entry.content,
+            published_at=entry.published_at,
+        )  # fmt: skip
+
+    async def evaluate(self, entry: FeedEntry, *, url: str, pages: str, search: bool) -> Evaluated:
+        """Classify one entry whose canonical URL ``url`` is not stored yet."""
+        evaluated = await self._evaluate(entry, url=url, pages=pages, search=search)
+        evaluated.guid = entry.guid
+        return evaluated
+
+    async def _evaluate(self, entry: FeedEntry, *, url: str, pages: str, search: bool) -> Evaluated:
+        from_feed = self.feed_article(entry, url)
+        feed_result = self.classifier.classify(from_feed)
+        wants_page = pages == "all" or (pages == "matching" and (search or feed_result.is_mention))
+        if not wants_page:
+            return self._result(from_feed, feed_result, urls=[entry.link])
+        page_url = (publisher_url(entry.link) or entry.link) if search else entry.link
+        if not await self.robots.allowed(page_url):
+            if feed_result.is_mention:
+                return self._result(from_feed, feed_result, urls=[entry.link])
+            return Evaluated("robots", url, urls=[entry.link])
+        try:
+            fetched = await self.fetcher.fetch(page_url, accept=PAGE_ACCEPT)
+        except CollectError as error:
+            log.info("page %s failed: %s", page_url, error)
+            if feed_result.is_mention:  # keep what the feed told us
+                return self._result(from_feed, feed_result, urls=[entry.link])
+            return Evaluated("page_error", url, urls=[entry.link], error=str(error))
+        urls = list(dict.fromkeys([entry.link, page_url, fetched.final_url]))
+        if not feed_result.is_mention and not may_mention(fetched.body, self.screen):
+            return Evaluated("no_mention", self._canonical(fetched.final_url, url), urls=urls)
+        content_type = fetched.headers.get("content-type", "")
+        charset = match.group(1) if (match := _CHARSET.search(content_type)) else None
+        page = await self.extractor.extract(
+            fetched.body, url=fetched.final_url, feed_published_at=entry.published_at,
+            charset=charset,
+        )  # fmt: skip
+        final = self._canonical(page.canonical_url or fetched.final_url, url, fetched.final_url)
+        article = Article(
+            url=final,
+            title=page.title or entry.title,
+            lead=page.lead or entry.summary,
+            body=page.body or entry.content,
+            published_at=page.published_at or entry.published_at,
+        )
+        result = self.classifier.classify(article)
+        if not result.is_mention and feed_result.is_mention:
+            # A paywalled or oddly extracted page hides what the feed showed.
+            article.lead = "\n".join(filter(None, [entry.summary, article.lead]))
+            result = self.classifier.classify(article)
+        evaluated = self._result(article, result, urls=urls)
+        evaluated.page = page
+        return evaluated
+
+    def _result(self, article: Article, result: Classification, *, urls: list[str]) -> Evaluated:
+        return Evaluated(
+            "mention" if result.is_mention else "no_mention",
+            result.canonical_url,
+            urls=urls,
+            article=article,
+            classification=result,
+        )
+
+    @staticmethod
+    def _canonical(candidate: str, fallback: str, fetched: str | None = None) -> str:
+        """The page's canonical URL when it stays on the fetched site, else the fallback."""
+        try:
+            canonical = canonical_url(candidate)
+        except InvalidURLError:
+            return fallback
+        # A page may not move itself to another site by its canonical link.
+        if fetched is not None and _site(canonical) != _site(fetched):
+            return canonical_url(fetched)
+        return canonical
+
+
+def _site(url: str) -> list[str]:
+    return domain_of(url).split(".")[-2:]

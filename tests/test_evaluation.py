@@ -1,0 +1,34 @@
+"""The classifiers against the labelled sets in tests/data, at the targets of the issue."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.article import ArticleClassifier
+from classifiers.evaluation import (
+    read_jsonl,
+    score_mentions,
+    score_publication_types,
+    score_reprints,
+)
+from tests.conftest import DATA
+
+CLASSIFIER = ArticleClassifier.default()
+MENTION_SETS = sorted(p.name for p in DATA.glob("mentions*.jsonl"))
+
+
+@pytest.mark.parametrize("name", MENTION_SETS)
+def test_mention_precision_and_recall(name: str) -> None:
+    score, _ = score_mentions(CLASSIFIER, read_jsonl(DATA / name))
+    assert score.precision >= 0.98 and score.recall >= 0.98, score.errors
+
+
+def test_reprint_links_precision_and_recall() -> None:
+    score = score_reprints(CLASSIFIER, list(read_jsonl(DATA / "reprints.jsonl")))
+    assert score.true_positives >= 60
+    assert score.precision >= 0.98 and score.recall >= 0.95, score.errors
+
+
+def test_publication_type_of_registry_outlets() -> None:
+    accuracy = score_publication_types(CLASSIFIER, read_jsonl(DATA / "reprints.jsonl"))
+    assert accuracy.total >= 100 and accuracy.share >= 0.95, accuracy.errors
