@@ -269,7 +269,13 @@ class MentionDetector:
         if self._cited_work.search(before) or re.match(r"\s*(rapport|monitor)", folded[c.end :]):
             return "report_cited"
         next_sentence = folded[end : end + 3].lstrip()
-        if self._quote_verbs.search(sentence) or '"' in sentence or next_sentence.startswith('"'):
+        speaker_colon = folded[c.end : c.end + 2].lstrip().startswith(":")  # "Rapporteur: ..."
+        if (
+            speaker_colon
+            or self._quote_verbs.search(sentence)
+            or '"' in sentence
+            or next_sentence.startswith('"')
+        ):
             return "quoted"
         if self._report_terms.search(sentence):
             return "report_cited"

@@ -12,6 +12,7 @@ import service.commands.classify
 import service.commands.core
 import service.commands.corrections
 import service.commands.imports
+import service.commands.reprints
 import service.commands.sources  # noqa: F401
 from classifiers.outlets import RegistryError
 from service.commands.app import app

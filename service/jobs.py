@@ -11,6 +11,7 @@ from db.engine import unit_of_work
 from service.articles import ArticleStage
 from service.collect import Collector, RunReport, SourceOutcome, load_jobs
 from service.extraction import Extractor
+from service.reprints import update_reprints
 from service.runtime import Runtime
 
 ROBOTS_AGENT = "mediamonitor"
@@ -40,4 +41,8 @@ async def collect(
             classifier=runtime.classifier,
         )
         collector = Collector(sessions=runtime.sessions, fetcher=fetcher, stage=stage)
-        return await collector.run(jobs, trigger=trigger, on_done=on_done)
+        report = await collector.run(jobs, trigger=trigger, on_done=on_done)
+    if report.new_item_ids:
+        with unit_of_work(runtime.sessions) as session:
+            update_reprints(session, item_ids=report.new_item_ids)
+    return report

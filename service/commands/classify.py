@@ -87,3 +87,23 @@ def evaluate(
         scores = [f"{types.share:.3f}", ""]
         _row(table, "publication type", reprints.name, types.total, scores, "≥ 0.95", types.errors)
     console.print(table)
+
+
+@app.command()
+def classify(
+    policy: Annotated[str, typer.Option(help="Reprint policy.")] = "regional_of_national",
+) -> None:
+    """Classify JSON lines from standard input ({"id", "url", "title", "text",
+    "published_at"}) without the database; one JSON line out per line in."""
+    from classifiers.article import ArticleClassifier
+    from classifiers.reprints import POLICIES
+    from service.batch import classify_lines
+
+    if policy not in POLICIES:
+        raise typer.BadParameter(f"policy must be one of {', '.join(POLICIES)}")
+    failed = False
+    for output in classify_lines(sys.stdin, classifier=ArticleClassifier.default(), policy=policy):
+        failed = failed or "error" in output
+        typer.echo(json.dumps(output, ensure_ascii=False))
+    if failed:
+        sys.exit(1)

@@ -11,6 +11,7 @@ from rich.table import Table
 from db.engine import unit_of_work
 from service.commands.app import app, console, runtime
 from service.nexis_import import NexisImporter
+from service.reprints import update_reprints
 
 import_app = typer.Typer(no_args_is_help=True, help="Import items from news databases.")
 app.add_typer(import_app, name="import")
@@ -33,6 +34,8 @@ def nexis(
     for path in files:
         with unit_of_work(rt.sessions) as session:
             outcome = importer.import_file(session, path=path)
+            if outcome.new_item_ids:
+                update_reprints(session, item_ids=outcome.new_item_ids)
         table.add_row(
             path.name, str(outcome.documents), str(outcome.new), str(outcome.matched_web),
             str(outcome.known), str(len(outcome.no_mention)), str(len(outcome.errors)),

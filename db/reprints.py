@@ -1,0 +1,148 @@
+"""Rows for reprint detection, and the automatic reprint links written back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import Session
+
+from db.models import Item, Outlet, ReprintLink
+
+
+@dataclass(frozen=True, slots=True)
+class ReprintRow:
+    id: int
+    outlet: str
+    publication_type: str
+    publisher_group: str | None
+    counted_at: datetime
+    title: str
+    text: str
+    article_key: str | None
+
+
+def _rows_query() -> Select[*tuple[Any, ...]]:
+    return (
+        select(
+            Item.id,
+            Outlet.name.label("outlet"),
+            Item.publication_type,
+            Outlet.publisher_group,
+            Item.counted_at,
+            Item.title,
+            Item.lead,
+            Item.body,
+            Item.article_key,
+        )
+        .outerjoin(Outlet, Outlet.id == Item.outlet_id)
+        .where(Item.is_mention.is_(True), Item.deleted_at.is_(None))
+    )
+
+
+def _rows(session: Session, query: Select[*tuple[Any, ...]]) -> list[ReprintRow]:
+    return [
+        ReprintRow(
+            id=row.id,
+            outlet=row.outlet or "?",
+            publication_type=row.publication_type,
+            publisher_group=row.publisher_group,
+            counted_at=row.counted_at,
+            title=row.title,
+            text=f"{row.lead}\n{row.body}".strip(),
+            article_key=row.article_key,
+        )
+        for row in session.execute(query)
+    ]
+
+
+def counted_rows_between(
+    session: Session, *, start: datetime | None, end: datetime | None
+) -> list[ReprintRow]:
+    """Counted items (mentions, not deleted) in [start, end); all of them without bounds."""
+    query = _rows_query()
+    if start is not None:
+        query = query.where(Item.counted_at >= start)
+    if end is not None:
+        query = query.where(Item.counted_at < end)
+    return _rows(session, query)
+
+
+def counted_rows_with_keys(session: Session, *, keys: Iterable[str]) -> list[ReprintRow]:
+    """Counted items carrying one of these publisher article ids, whatever their date."""
+    wanted = sorted(set(keys))
+    rows: list[ReprintRow] = []
+    for start in range(0, len(wanted), 500):
+        rows += _rows(
+            session, _rows_query().where(Item.article_key.in_(wanted[start : start + 500]))
+        )
+    return rows
+
+
+def item_dates(session: Session, *, item_ids: list[int]) -> list[datetime]:
+    dates: list[datetime] = []
+    for start in range(0, len(item_ids), 500):
+        chunk = item_ids[start : start + 500]
+        dates += session.scalars(select(Item.counted_at).where(Item.id.in_(chunk)))
+    return dates
+
+
+@dataclass(frozen=True, slots=True)
+class AutoLink:
+    item_id: int
+    original_item_id: int
+    method: str
+    score: float
+    reason: str
+    rule_version: str
+
+
+def replace_auto_links(
+    session: Session, *, policy: str, item_ids: set[int], links: list[AutoLink]
+) -> int:
+    """Replace the automatic links of ``item_ids`` under ``policy`` with ``links``.
+
+    Links staff set by hand stay; corrections are applied again by the caller.
+    Returns how many links were written.
+    """
+    ids = sorted(item_ids)
+    manual: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        session.execute(
+            delete(ReprintLink).where(
+                ReprintLink.policy == policy,
+                ReprintLink.decided_by == "auto",
+                ReprintLink.item_id.in_(chunk),
+            )
+        )
+        manual.update(
+            session.scalars(
+                select(ReprintLink.item_id).where(
+                    ReprintLink.policy == policy, ReprintLink.item_id.in_(chunk)
+                )
+            )
+        )
+    written = [link for link in links if link.item_id in item_ids and link.item_id not in manual]
+    session.add_all(
+        ReprintLink(
+            item_id=link.item_id,
+            original_item_id=link.original_item_id,
+            policy=policy,
+            method=link.method,
+            score=link.score,
+            reason=link.reason,
+            decided_by="auto",
+            rule_version=link.rule_version,
+        )
+        for link in written
+    )
+    session.flush()
+    return len(written)
+
+
+def all_linked_item_ids(session: Session) -> set[int]:
+    return set(session.scalars(select(ReprintLink.item_id)))
