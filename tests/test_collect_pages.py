@@ -1,0 +1,160 @@
+"""Collection with article pages, robots.txt, a news-search feed and a news sitemap, all
+served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
+from xml.sax.saxutils import escape
+
+from sqlalchemy import select
+
+from db.engine import unit_of_work
+from db.models import Item, SeenEntry
+from db.outlets import outlet_ids, sync_registry
+from db.sources import SourceSpec, seed_sources
+from service import jobs
+from service.runtime import Runtime
+from tests.factories import FeedItem, rss_feed
+from tests.httpserver import LocalServer
+
+PUBLISHED = datetime(2026, 2, 10, 7, 30, tzinfo=UTC)
+FILLER = (
+    "<p>Het kabinet bespreekt deze week de aanpak van arbeidsuitbuiting in de logistiek, de "
+    "land- en tuinbouw en de schoonmaak. Gemeenten vragen om meer geld voor toezicht en "
+    "opvang, en vakbonden willen strengere regels voor uitzendbureaus.</p>"
+)
+
+
+def _page(title: str, mention: bool, published: datetime) -> bytes:
+    sentence = (
+        "<p>Volgens de Nationaal Rapporteur Mensenhandel blijven veel slachtoffers buiten "
+        "beeld, zegt Conny Rijken in een toelichting.</p>"
+        if mention
+        else "<p>Ook de Arbeidsinspectie doet vaker onderzoek naar misstanden bij bedrijven.</p>"
+    )
+    return (
+        f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f'<meta property="article:published_time" content="{published.isoformat()}">'
+        f"</head><body><nav><a href='/'>Home</a></nav><article><h1>{escape(title)}</h1>"
+        f"<p>Het aantal meldingen van uitbuiting stijgt, blijkt uit nieuwe cijfers.</p>"
+        f"{FILLER}{sentence}{FILLER}</article>"
+        "<aside><h2>Lees ook</h2><ul><li><a href='/x'>Nationaal Rapporteur in gesprek</a></li>"
+        "</ul></aside></body></html>"
+    ).encode()
+
+
+def _serve_site(server: LocalServer) -> dict[str, str]:
+    pages = {
+        "/artikel/1": ("Meer meldingen van uitbuiting", True),
+        "/artikel/2": ("Drukte bij distributiecentra", False),
+        "/artikel/3": ("Slachtoffers blijven buiten beeld", True),
+        "/verboden/4": ("Niet voor robots", True),
+        "/artikel/5": ("Zoekresultaat: rapporteur waarschuwt", True),
+        "/artikel/6": ("Uit de sitemap", True),
+    }
+    for i, (path, (title, mention)) in enumerate(pages.items()):
+        server.add(
+            path,
+            _page(title, mention, PUBLISHED + timedelta(hours=i)),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+    server.add(
+        "/robots.txt",
+        "User-agent: *\nDisallow: /verboden/\n",
+        headers={"Content-Type": "text/plain"},
+    )
+    feed_items = [
+        FeedItem(
+            title=pages[p][0],
+            link=server.url(p),
+            description="Nieuws uit de regio.",
+            published=PUBLISHED,
+        )
+        for p in ("/artikel/1", "/artikel/2", "/artikel/3", "/verboden/4")
+    ]
+    bing = "http://www.bing.com/news/apiclick.aspx?ref=FexRss&aid=&tid=1&url={}&c=1&mkt=nl-nl"
+    search_items = [
+        FeedItem(
+            title="Rapporteur waarschuwt",
+            link=bing.format(quote(server.url("/artikel/5"), safe="")),
+            published=PUBLISHED,
+        )
+    ]
+    sitemap = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        f"<url><loc>{server.url('/artikel/6')}</loc><news:news><news:publication>"
+        "<news:name>Testkrant</news:name><news:language>nl</news:language></news:publication>"
+        f"<news:publication_date>{PUBLISHED.isoformat()}</news:publication_date>"
+        "<news:title>Uit de sitemap</news:title></news:news></url></urlset>"
+    )
+    return {
+        "feed": server.add("/feed.xml", rss_feed(feed_items), etag='"f1"'),
+        "search": server.add("/search.xml", rss_feed(search_items)),
+        "sitemap": server.add("/sitemap.xml", sitemap),
+    }
+
+
+def test_pages_are_fetched_extracted_and_remembered(
+    runtime: Runtime, http_server: LocalServer
+) -> None:
+    urls = _serve_site(http_server)
+    with unit_of_work(runtime.sessions) as session:
+        sync_registry(session, entries=list(runtime.classifier.registry.entries.values()))
+        seed_sources(
+            session,
+            outlet_ids=outlet_ids(session),
+            specs=[
+                SourceSpec("Testkrant", "feed", urls["feed"], outlet="Tubantia", pages="all"),
+                SourceSpec("Zoeken", "search_feed", urls["search"], pages="matching"),
+                SourceSpec("Sitemap", "sitemap", urls["sitemap"], outlet="Tubantia", pages="all"),
+            ],
+        )
+    report = asyncio.run(jobs.collect(runtime, only_due=False, trigger="test"))
+    outcomes = {o.name: o for o in report.outcomes}
+    feed = outcomes["Testkrant"]
+    assert (feed.status, feed.seen, feed.new, feed.skipped) == ("ok", 4, 2, 2)
+    assert (outcomes["Zoeken"].new, outcomes["Sitemap"].new) == (1, 1)
+    assert http_server.hits("/verboden/4") == 0  # robots.txt disallows it
+    assert http_server.hits("/artikel/2") == 1  # fetched, no mention: not stored
+
+    with unit_of_work(runtime.read_sessions) as session:
+        items = {
+            i.canonical_url.rsplit("/", 2)[-2] + "/" + i.canonical_url.rsplit("/", 1)[-1]: i
+            for i in session.scalars(select(Item))
+        }
+        assert set(items) == {"artikel/1", "artikel/3", "artikel/5", "artikel/6"}
+        first = items["artikel/1"]
+        assert first.completeness == "full" and first.published_at_source.startswith("meta")
+        assert first.published_at == PUBLISHED
+        assert "Lees ook" not in first.body and "Conny Rijken" in first.body
+        assert first.publication_type == "regional"  # the feed's outlet (Tubantia)
+        search = items["artikel/5"]
+        assert search.urls[0] == http_server.url("/artikel/5") and any(
+            "bing.com" in u for u in search.urls
+        )
+        seen = {
+            s.canonical_url.rsplit("/", 1)[-1]: s.outcome
+            for s in session.scalars(select(SeenEntry))
+        }
+        assert seen == {"2": "no_mention", "4": "robots"}
+
+    http_server.add(
+        "/feed.xml",
+        rss_feed(
+            [
+                FeedItem(title="Meer meldingen van uitbuiting", link=http_server.url("/artikel/1")),
+                FeedItem(title="Drukte bij distributiecentra", link=http_server.url("/artikel/2")),
+            ]
+        ),
+        etag='"f2"',
+    )
+    again = asyncio.run(jobs.collect(runtime, only_due=False, trigger="test"))
+    feed = {o.name: o for o in again.outcomes}["Testkrant"]
+    assert (feed.seen, feed.new, feed.known, feed.skipped) == (2, 0, 1, 1)
+    assert (
+        http_server.hits("/artikel/1") == 1 and http_server.hits("/artikel/2") == 1
+    )  # not refetched
