@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -145,6 +146,7 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: str = "*/*",
+        guard: Callable[[str], Awaitable[None]] | None = None,
     ) -> FetchResult:
         """GET ``url`` within the limits; raises ``CollectError`` on any failure."""
         if urlsplit(url).scheme not in ("http", "https"):
@@ -156,16 +158,24 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         try:
             async with self._all, asyncio.timeout(self.limits.deadline):
-                return await self._follow(url, headers)
+                return await self._follow(url, headers, guard)
         except TimeoutError:
             raise CollectError(
                 "timeout", f"no complete answer within {self.limits.deadline:g} s"
             ) from None
 
-    async def _follow(self, url: str, headers: dict[str, str]) -> FetchResult:
+    async def _follow(
+        self,
+        url: str,
+        headers: dict[str, str],
+        guard: Callable[[str], Awaitable[None]] | None,
+    ) -> FetchResult:
+        """GET, following redirects by hand so each hop is counted, checked and recorded."""
         redirects: list[str] = []
         current = url
         while True:
+            if guard is not None:
+                await guard(current)
             async with self._gate(current):
                 result = await self._get_once(current, headers)
             location = result.headers.get("location")

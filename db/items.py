@@ -168,3 +168,8 @@ def add_url(session: Session, *, item_id: int, url: str) -> None:
     urls = session.execute(select(Item.urls).where(Item.id == item_id)).scalar_one()
     if url not in urls:
         session.execute(update(Item).where(Item.id == item_id).values(urls=[*urls, url]))
+
+
+def item_id_by_url(session: Session, *, canonical_url: str) -> int | None:
+    query = select(Item.id).where(Item.canonical_url == canonical_url)
+    return session.execute(query).scalar_one_or_none()

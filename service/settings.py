@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     http_concurrency: int = Field(16, gt=0, description="Requests in flight in all.")
     http_per_host_concurrency: int = Field(2, gt=0, description="Requests in flight per host.")
     http_per_host_delay: float = Field(0.0, ge=0, description="Seconds between requests to a host.")
+    allow_private_addresses: bool = Field(
+        False, description="Let hand-added URLs reach private and loopback addresses (tests)."
+    )
     extract_workers: int | None = Field(
         None, ge=0, description="Processes extracting pages; empty: one per CPU, 0: inline."
     )

@@ -117,6 +117,7 @@ def runtime(engine: Engine, tmp_path: Path) -> Runtime:
         http_deadline=5.0,
         http_read_timeout=2.0,
         http_connect_timeout=2.0,
+        allow_private_addresses=True,  # the test servers run on 127.0.0.1
     )
     return Runtime(settings=settings, engine=engine)
 

@@ -128,7 +128,7 @@ def test_pages_are_fetched_extracted_and_remembered(
         }
         assert set(items) == {"artikel/1", "artikel/3", "artikel/5", "artikel/6"}
         first = items["artikel/1"]
-        assert first.completeness == "full" and first.published_at_source.startswith("meta")
+        assert first.completeness == "full" and (first.published_at_source or "").startswith("meta")
         assert first.published_at == PUBLISHED
         assert "Lees ook" not in first.body and "Conny Rijken" in first.body
         assert first.publication_type == "regional"  # the feed's outlet (Tubantia)

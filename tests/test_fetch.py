@@ -26,10 +26,10 @@ LIMITS = FetchLimits(
 )
 
 
-def _fetch(url: str, limits: FetchLimits = LIMITS, **kwargs: str) -> FetchResult:
+def _fetch(url: str, limits: FetchLimits = LIMITS, etag: str | None = None) -> FetchResult:
     async def run() -> FetchResult:
         async with Fetcher(limits) as fetcher:
-            return await fetcher.fetch(url, **kwargs)
+            return await fetcher.fetch(url, etag=etag)
 
     return asyncio.run(run())
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Response
 
 from db.coverage import ItemRow
+from db.engine import unit_of_work
 from db.item_detail import item_detail
 from service.api.coverage import item_out
 from service.api.deps import ReadSession, RuntimeDep, WriteSession
@@ -14,10 +15,14 @@ from service.api.schemas import (
     CorrectionIn,
     CorrectionOut,
     ItemDetailOut,
+    ManualItemIn,
+    ManualItemOut,
     MentionOut,
     ReprintLinkOut,
 )
 from service.corrections import CorrectionError, CorrectionRequest, make_correction
+from service.manual import ManualEntry, ManualEntryError, add_entry, fetch_page
+from service.reprints import update_reprints
 
 router = APIRouter(prefix="/api/v1", tags=["items"])
 
@@ -32,12 +37,19 @@ def get_item(item_id: int, session: ReadSession, runtime: RuntimeDep) -> ItemDet
     zone = runtime.settings.zone
     reprint_of = next((lk.original_id for lk in detail.reprint_of if lk.policy == policy), None)
     row = ItemRow(
-        id=item.id, canonical_url=item.canonical_url, url=item.urls[0] if item.urls else "",
-        title=item.title, outlet=detail.outlet.name if detail.outlet else None,
-        publication_type=item.publication_type, medium=item.medium,
-        published_at=item.published_at, counted_at=item.counted_at,
-        first_seen_at=item.first_seen_at, completeness=item.completeness, reprint_of=reprint_of,
-    )  # fmt: skip
+        id=item.id,
+        canonical_url=item.canonical_url,
+        url=item.urls[0] if item.urls else "",
+        title=item.title,
+        outlet=detail.outlet.name if detail.outlet else None,
+        publication_type=item.publication_type,
+        medium=item.medium,
+        published_at=item.published_at,
+        counted_at=item.counted_at,
+        first_seen_at=item.first_seen_at,
+        completeness=item.completeness,
+        reprint_of=reprint_of,
+    )
     return ItemDetailOut(
         **item_out(row, zone).model_dump(),
         urls=item.urls,
@@ -81,6 +93,45 @@ def get_item(item_id: int, session: ReadSession, runtime: RuntimeDep) -> ItemDet
     )
 
 
+@router.post("/items", response_model=ManualItemOut, status_code=201)
+async def add_item(body: ManualItemIn, response: Response, runtime: RuntimeDep) -> ManualItemOut:
+    """Add a publication by hand: a URL is fetched and classified through the same guarded
+    client as the collectors; without one, give outlet, title and date (radio, TV)."""
+    entry = ManualEntry(
+        url=str(body.url) if body.url else None,
+        outlet=body.outlet,
+        title=body.title,
+        published_on=body.published_on,
+        medium=body.medium,
+        summary=body.summary,
+        added_by=body.added_by,
+        reason=body.reason,
+    )
+    page = None
+    if entry.url:
+        try:
+            page = await fetch_page(runtime, entry.url)
+        except ManualEntryError as error:
+            if not (entry.outlet and entry.title and entry.published_on):
+                raise HTTPException(422, str(error)) from None
+    try:
+        with unit_of_work(runtime.sessions) as session:
+            added = add_entry(
+                session,
+                entry=entry,
+                page=page,
+                classifier=runtime.classifier,
+                zone=runtime.settings.zone,
+            )
+            if added.created:
+                update_reprints(session, item_ids=[added.item_id])
+    except ManualEntryError as error:
+        raise HTTPException(422, str(error)) from None
+    if not added.created:
+        response.status_code = 200
+    return ManualItemOut(id=added.item_id, created=added.created)
+
+
 @router.post("/corrections", response_model=CorrectionOut, status_code=201)
 def create_correction(body: CorrectionIn, session: WriteSession) -> CorrectionOut:
     """Correct one item; the correction is kept and re-applied after every automatic pass."""
@@ -88,14 +139,21 @@ def create_correction(body: CorrectionIn, session: WriteSession) -> CorrectionOu
         correction = make_correction(
             session,
             request=CorrectionRequest(
-                item_id=body.item_id, action=body.action, reason=body.reason, actor=body.actor,
+                item_id=body.item_id,
+                action=body.action,
+                reason=body.reason,
+                actor=body.actor,
                 value=body.value,
             ),
             now=datetime.now(UTC),
-        )  # fmt: skip
+        )
     except CorrectionError as error:
         raise HTTPException(422, str(error)) from None
     return CorrectionOut(
-        id=correction.id, action=correction.action, value=correction.value,
-        reason=correction.reason, actor=correction.actor, created_at=correction.created_at,
-    )  # fmt: skip
+        id=correction.id,
+        action=correction.action,
+        value=correction.value,
+        reason=correction.reason,
+        actor=correction.actor,
+        created_at=correction.created_at,
+    )

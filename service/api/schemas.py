@@ -128,6 +128,11 @@ class ManualItemIn(BaseModel):
     reason: str = Field("added by hand", max_length=2000)
 
 
+class ManualItemOut(BaseModel):
+    id: int
+    created: bool = Field(description="False when the publication was known already.")
+
+
 class SourceOut(BaseModel):
     id: int
     name: str
