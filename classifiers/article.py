@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from classifiers.mentions import MentionDetector
 from classifiers.outlets import OutletRegistry
@@ -33,8 +34,9 @@ class ArticleClassifier:
         self.registry = registry
 
     @classmethod
-    def default(cls) -> ArticleClassifier:
-        return cls(MentionDetector(load_watchlist()), OutletRegistry.default())
+    def default(cls, *, watchlist: Path | None = None) -> ArticleClassifier:
+        """The shipped registry with the shipped watchlist (the Rapporteur) or another one."""
+        return cls(MentionDetector(load_watchlist(watchlist)), OutletRegistry.default())
 
     def classify(self, article: Article) -> Classification:
         url = canonical_url(article.url)

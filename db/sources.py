@@ -104,17 +104,6 @@ class SourceNotFoundError(LookupError):
     """No source with that id."""
 
 
-def set_enabled(session: Session, *, source_id: int, enabled: bool) -> Source:
-    source = session.get(Source, source_id)
-    if source is None:
-        raise SourceNotFoundError(f"no source with id {source_id}")
-    source.enabled = enabled
-    if enabled:
-        source.next_check_at = None  # due at once
-    session.flush()
-    return source
-
-
 def schedule_now(session: Session, *, source_id: int) -> None:
     """Make a source due at the next scheduler tick."""
     if session.get(Source, source_id) is None:
@@ -124,3 +113,20 @@ def schedule_now(session: Session, *, source_id: int) -> None:
 
 def source_id_by_url(session: Session, *, url: str) -> int | None:
     return session.execute(select(Source.id).where(Source.url == url)).scalar_one_or_none()
+
+
+def update_source(
+    session: Session, *, source_id: int, outlet_id: int | None = None, **values: object
+) -> Source:
+    """Change a source's name, pages policy, enabled flag or outlet."""
+    source = session.get(Source, source_id)
+    if source is None:
+        raise SourceNotFoundError(f"no source with id {source_id}")
+    for key, value in values.items():
+        setattr(source, key, value)
+    if values.get("enabled") is True:
+        source.next_check_at = None  # due at once
+    if outlet_id is not None:
+        source.outlet_id = outlet_id
+    session.flush()
+    return source

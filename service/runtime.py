@@ -35,7 +35,7 @@ class Runtime:
 
     @cached_property
     def classifier(self) -> ArticleClassifier:
-        return ArticleClassifier.default()
+        return ArticleClassifier.default(watchlist=self.settings.watchlist_file)
 
     def fetch_limits(self) -> FetchLimits:
         s = self.settings

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     http_concurrency: int = Field(16, gt=0, description="Requests in flight in all.")
     http_per_host_concurrency: int = Field(2, gt=0, description="Requests in flight per host.")
     http_per_host_delay: float = Field(0.0, ge=0, description="Seconds between requests to a host.")
+    watchlist_file: Path | None = Field(
+        None, description="Watchlist YAML of the organisation to monitor; empty: the Rapporteur."
+    )
+
     allow_private_addresses: bool = Field(
         False, description="Let hand-added URLs reach private and loopback addresses (tests)."
     )
@@ -71,6 +75,13 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("watchlist_file")
+    @classmethod
+    def _readable_watchlist(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no watchlist file at {value}")
         return value
 
     @field_validator("database_url")

@@ -127,3 +127,38 @@ def test_sources_health_and_collect_now(runtime: Runtime) -> None:
         assert client.post("/api/v1/sources/999999/collect").status_code == 404
         schema = client.get("/openapi.json").json()
         assert "/api/v1/items/{item_id}" in schema["paths"]
+
+
+def test_sources_are_editable_through_the_api(runtime: Runtime) -> None:
+    _seed(runtime)
+    with serve_api(create_app(runtime)) as client:
+        made = client.post(
+            "/api/v1/sources",
+            json={
+                "name": "Trouw binnenland",
+                "url": "https://www.trouw.nl/binnenland/rss.xml",
+                "outlet": "Trouw",
+                "pages": "matching",
+            },
+        )
+        assert made.status_code == 201, made.text
+        source = made.json()
+        assert (source["enabled"], source["next_check_at"]) == (True, None)
+        duplicate = client.post(
+            "/api/v1/sources", json={"name": "x", "url": "https://www.trouw.nl/binnenland/rss.xml"}
+        )
+        assert duplicate.status_code == 409
+        bad = client.post("/api/v1/sources", json={"name": "x", "url": "ftp://x", "kind": "feed"})
+        assert bad.status_code == 422
+        changed = client.patch(
+            f"/api/v1/sources/{source['id']}", json={"enabled": False, "pages": "all"}
+        )
+        assert changed.status_code == 200 and changed.json()["enabled"] is False
+        assert (
+            client.patch(f"/api/v1/sources/{source['id']}", json={"outlet": "Nergens"}).status_code
+            == 422
+        )
+        assert client.patch("/api/v1/sources/999999", json={"enabled": True}).status_code == 404
+        assert (
+            client.patch(f"/api/v1/sources/{source['id']}", json={"etag": "x"}).status_code == 422
+        )

@@ -133,6 +133,25 @@ class ManualItemOut(BaseModel):
     created: bool = Field(description="False when the publication was known already.")
 
 
+class SourceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["feed", "search_feed", "sitemap"] = "feed"
+    url: HttpUrl
+    outlet: str | None = Field(None, description="Outlet name from the registry.")
+    pages: Literal["all", "matching", "none"] = "all"
+
+
+class SourceUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    enabled: bool | None = None
+    pages: Literal["all", "matching", "none"] | None = None
+    outlet: str | None = None
+
+
 class SourceOut(BaseModel):
     id: int
     name: str

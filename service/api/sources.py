@@ -7,10 +7,21 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
+from sqlalchemy.orm import Session
 
-from db.sources import SourceNotFoundError, list_sources, schedule_now
+from db.models import Source
+from db.outlets import outlet_ids
+from db.sources import (
+    SourceNotFoundError,
+    SourceSpec,
+    list_sources,
+    schedule_now,
+    seed_sources,
+    source_id_by_url,
+    update_source,
+)
 from service.api.deps import ReadSession, WriteSession
-from service.api.schemas import SourceOut
+from service.api.schemas import SourceIn, SourceOut, SourceUpdate
 from service.source_health import health_of
 
 router = APIRouter(prefix="/api/v1/sources", tags=["sources"])
@@ -25,6 +36,43 @@ def sources(
     now = datetime.now(UTC)
     rows = [health_of(source, now=now) for source in list_sources(session)]
     return [SourceOut(**asdict(row)) for row in rows if row.unhealthy or not unhealthy]
+
+
+def _out(session: Session, source_id: int) -> SourceOut:
+    source = session.get_one(Source, source_id)
+    return SourceOut(**asdict(health_of(source, now=datetime.now(UTC))))
+
+
+@router.post("", response_model=SourceOut, status_code=201)
+def create_source(body: SourceIn, session: WriteSession) -> SourceOut:
+    """Add a source; it is due at once."""
+    known = outlet_ids(session)
+    if body.outlet is not None and body.outlet not in known:
+        raise HTTPException(422, f"unknown outlet {body.outlet!r}")
+    spec = SourceSpec(
+        name=body.name, kind=body.kind, url=str(body.url), outlet=body.outlet, pages=body.pages
+    )
+    if not seed_sources(session, specs=[spec], outlet_ids=known):
+        raise HTTPException(409, "a source with that URL exists already")
+    source_id = source_id_by_url(session, url=spec.url)
+    assert source_id is not None
+    return _out(session, source_id)
+
+
+@router.patch("/{source_id}", response_model=SourceOut)
+def change_source(source_id: int, body: SourceUpdate, session: WriteSession) -> SourceOut:
+    """Rename, enable or disable a source, or change its page policy or outlet."""
+    outlet_id = None
+    if body.outlet is not None:
+        outlet_id = outlet_ids(session).get(body.outlet)
+        if outlet_id is None:
+            raise HTTPException(422, f"unknown outlet {body.outlet!r}")
+    values = body.model_dump(exclude_none=True, exclude={"outlet"})
+    try:
+        update_source(session, source_id=source_id, outlet_id=outlet_id, **values)
+    except SourceNotFoundError as error:
+        raise HTTPException(404, str(error)) from None
+    return _out(session, source_id)
 
 
 @router.post("/{source_id}/collect", status_code=202)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from db.engine import unit_of_work
 from db.outlets import outlet_ids
-from db.sources import SourceNotFoundError, SourceSpec, list_sources, seed_sources, set_enabled
+from db.sources import SourceNotFoundError, SourceSpec, list_sources, seed_sources, update_source
 from service.commands.app import app, console, runtime
 from service.seed import PAGE_POLICIES, SOURCE_KINDS
 from service.source_health import SourceHealth, health_of
@@ -115,7 +115,7 @@ def disable(source_id: int) -> None:
 def _switch(source_id: int, *, enabled: bool) -> None:
     try:
         with unit_of_work(runtime().sessions) as session:
-            source = set_enabled(session, source_id=source_id, enabled=enabled)
+            source = update_source(session, source_id=source_id, enabled=enabled)
             name = source.name
     except SourceNotFoundError as error:
         raise typer.BadParameter(str(error)) from None
