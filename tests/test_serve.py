@@ -30,16 +30,24 @@ def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     env["MEDIAMONITOR_HTTP_DEADLINE"] = "3"
     command = [sys.executable, "-m", "service"]
     upgrade = subprocess.run(
-        [*command, "db", "upgrade"], cwd=tmp_path, env=env, capture_output=True, text=True,
+        [*command, "db", "upgrade"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
-    )  # fmt: skip
+    )
     assert upgrade.returncode == 0, upgrade.stderr
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen(
         [*command, "serve", "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -96,3 +104,47 @@ def test_offline_sources_fail_one_by_one_while_the_api_answers(
     database.close()
     assert failed > 10, (tmp_path / "serve.log").read_text()[-2000:]
     assert all(e.split(":")[0] in ("connect", "timeout") for e in errors), errors[:5]
+
+
+def test_several_workers_without_a_scheduler(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMONITOR_")}
+    command = [sys.executable, "-m", "service"]
+    refused = subprocess.run(
+        [*command, "serve", "--workers", "2"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode != 0 and "--no-scheduler" in refused.stderr
+    subprocess.run(
+        [*command, "db", "upgrade", "--no-seed"],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    port = _free_port()
+    with (tmp_path / "workers.log").open("w") as log:
+        process = subprocess.Popen(
+            [*command, "serve", "--workers", "2", "--no-scheduler", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            answered = None
+            while time.monotonic() < deadline and answered is None:
+                try:
+                    answered = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).json()
+                except httpx.TransportError:
+                    time.sleep(0.3)
+            assert answered and answered["status"] == "ok", (tmp_path / "workers.log").read_text()
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    assert "Started parent process" in (tmp_path / "workers.log").read_text()

@@ -62,9 +62,13 @@ def collect(
     """Collect once now, with a progress bar and a summary table."""
     runtime = _runtime()
     progress = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
-    )  # fmt: skip
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
     task = progress.add_task("collecting", total=None)
     with progress:
         report = asyncio.run(
@@ -112,24 +116,36 @@ def counts(year: Annotated[int, typer.Option(help="Calendar year.")]) -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="API worker processes.")] = 1,
     scheduler: Annotated[
-        bool, typer.Option(help="Run the collection scheduler in this process.")
+        bool, typer.Option(help="Run the collection scheduler in this process (one worker only).")
     ] = True,
 ) -> None:
-    """Serve the API (one process; with the scheduler embedded unless --no-scheduler)."""
+    """Serve the API. One process with the scheduler embedded (the default), or several
+    workers without it (`--workers 4 --no-scheduler`, with `mediamonitor scheduler` beside)."""
     import uvicorn
 
     from service.api.app import create_app
 
+    if workers > 1 and scheduler:
+        raise typer.BadParameter(
+            "with several workers, add --no-scheduler and run "
+            "`mediamonitor scheduler` once, separately"
+        )
     runtime = _runtime()
     settings = runtime.settings
-    uvicorn.run(
-        create_app(runtime, embedded_scheduler=scheduler),
-        host=host or settings.api_host,
-        port=port or settings.api_port,
-        workers=1,
-        log_level="info",
-    )
+    listen_host, listen_port = host or settings.api_host, port or settings.api_port
+    if workers > 1:
+        uvicorn.run(
+            "service.api.asgi:create",
+            factory=True,
+            workers=workers,
+            host=listen_host,
+            port=listen_port,
+        )
+    else:
+        app = create_app(runtime, embedded_scheduler=scheduler)
+        uvicorn.run(app, host=listen_host, port=listen_port)
 
 
 @app.command()
