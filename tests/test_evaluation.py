@@ -32,3 +32,20 @@ def test_reprint_links_precision_and_recall() -> None:
 def test_publication_type_of_registry_outlets() -> None:
     accuracy = score_publication_types(CLASSIFIER, read_jsonl(DATA / "reprints.jsonl"))
     assert accuracy.total >= 100 and accuracy.share >= 0.95, accuracy.errors
+
+
+def test_eval_command_prints_every_classifier() -> None:
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "service", "eval", "--data", str(DATA)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert result.returncode == 0, result.stderr
+    for row in ("mentions.jsonl", "reprint links", "publication type", *MENTION_SETS):
+        assert row in result.stdout

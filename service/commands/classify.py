@@ -68,15 +68,14 @@ def evaluate(
     table = Table(title="Classifier evaluation")
     for column in ("classifier", "set", "n", "precision", "recall", "target", "wrong (ids)"):
         table.add_column(column)
-    for name in ("mentions.jsonl", "mentions_holdout.jsonl"):
-        path = data / name
-        if not path.exists():
-            continue
-        found, roles = score_mentions(classifier, read_jsonl(path))
-        n = found.true_positives + found.false_positives + found.false_negatives
+    for path in sorted(data.glob("mentions*.jsonl")):
+        records = list(read_jsonl(path))
+        found, roles = score_mentions(classifier, records)
         scores = [f"{found.precision:.3f}", f"{found.recall:.3f}"]
-        _row(table, "mentions", name, n, scores, "≥ 0.98 / ≥ 0.98", found.errors)
-        _row(table, "mention role", name, roles.total, [f"{roles.share:.3f}", ""], "", roles.errors)
+        _row(table, "mentions", path.name, len(records), scores, "≥ 0.98 / ≥ 0.98", found.errors)
+        if roles.total:
+            share = [f"{roles.share:.3f} correct", ""]
+            _row(table, "mention role", path.name, roles.total, share, "", roles.errors)
     reprints = data / "reprints.jsonl"
     if reprints.exists():
         links = score_reprints(classifier, list(read_jsonl(reprints)))
@@ -84,7 +83,7 @@ def evaluate(
         scores = [f"{links.precision:.3f}", f"{links.recall:.3f}"]
         _row(table, "reprint links", reprints.name, n, scores, "≥ 0.98 / ≥ 0.95", links.errors)
         types = score_publication_types(classifier, read_jsonl(reprints))
-        scores = [f"{types.share:.3f}", ""]
+        scores = [f"{types.share:.3f} correct", ""]
         _row(table, "publication type", reprints.name, types.total, scores, "≥ 0.95", types.errors)
     console.print(table)
 
