@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from classifiers.article import ArticleClassifier
@@ -35,10 +39,6 @@ def test_publication_type_of_registry_outlets() -> None:
 
 
 def test_eval_command_prints_every_classifier() -> None:
-    import os
-    import subprocess
-    import sys
-
     result = subprocess.run(
         [sys.executable, "-m", "service", "eval", "--data", str(DATA)],
         capture_output=True,
