@@ -122,20 +122,24 @@ def list_items(
         .offset(offset)
         .limit(limit)
     ).all()
-    return [
-        ItemRow(
-            id=item.id,
-            canonical_url=item.canonical_url,
-            url=item.urls[0] if item.urls else item.canonical_url,
-            title=item.title,
-            outlet=outlet_name,
-            publication_type=item.publication_type,
-            medium=item.medium,
-            published_at=item.published_at,
-            counted_at=item.counted_at,
-            first_seen_at=item.first_seen_at,
-            completeness=item.completeness,
-            reprint_of=reprint_of,
-        )
-        for item, outlet_name, reprint_of in rows
-    ], int(total)
+    return [item_row(item, outlet_name, reprint_of) for item, outlet_name, reprint_of in rows], int(
+        total
+    )
+
+
+def item_row(item: Item, outlet_name: str | None, reprint_of: int | None) -> ItemRow:
+    """The list view of an item; its link is the first URL it was seen under."""
+    return ItemRow(
+        id=item.id,
+        canonical_url=item.canonical_url,
+        url=item.urls[0] if item.urls else item.canonical_url,
+        title=item.title,
+        outlet=outlet_name,
+        publication_type=item.publication_type,
+        medium=item.medium,
+        published_at=item.published_at,
+        counted_at=item.counted_at,
+        first_seen_at=item.first_seen_at,
+        completeness=item.completeness,
+        reprint_of=reprint_of,
+    )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime
+from typing import Any
 from xml.sax.saxutils import escape
+
+from db.items import ItemRecord, MentionRecord
 
 
 @dataclass
@@ -39,3 +42,25 @@ def rss_feed(items: list[FeedItem], *, title: str = "Testkrant", encoding: str =
         parts.append("</item>")
     parts.append("</channel></rss>")
     return "\n".join(parts).encode(encoding, errors="xmlcharrefreplace")
+
+
+def item_record(canonical_url: str, **overrides: Any) -> ItemRecord:
+    """A stored-item record that mentions the Rapporteur; override any field."""
+    published = overrides.pop("published_at", datetime(2025, 4, 3, 10, 0, tzinfo=UTC))
+    values: dict[str, Any] = {
+        "canonical_url": canonical_url,
+        "url": canonical_url,
+        "outlet_id": None,
+        "publication_type": "national",
+        "medium": "online",
+        "title": "Nationaal Rapporteur: meer slachtoffers",
+        "lead": "",
+        "body": "De Nationaal Rapporteur zegt dat het aantal slachtoffers stijgt.",
+        "published_at": published,
+        "published_at_source": "feed",
+        "first_seen_at": published,
+        "completeness": "partial",
+        "mentions": [MentionRecord("nationaal rapporteur", "title", "passing", "…")],
+    }
+    values.update(overrides)
+    return ItemRecord(**values)

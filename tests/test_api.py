@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from db.engine import unit_of_work
-from db.items import ItemRecord, MentionRecord, store_item
+from db.items import MentionRecord, store_item
 from db.outlets import outlet_ids, sync_registry
 from db.sources import SourceSpec, seed_sources
 from service.api.app import create_app
 from service.runtime import Runtime
 from tests.apiserver import serve_api
+from tests.factories import item_record
 
 NOW = datetime(2025, 10, 17, 6, 0, tzinfo=UTC)
 
@@ -26,19 +27,11 @@ def _seed(runtime: Runtime) -> tuple[int, int]:
         )
 
         def item(url: str, outlet: str, kind: str) -> int:
-            record = ItemRecord(
-                canonical_url=url,
-                url=url,
+            record = item_record(
+                url,
                 outlet_id=ids[outlet],
                 publication_type=kind,
-                medium="print",
-                title="Meer slachtoffers mensenhandel",
-                lead="",
-                body="De Nationaal Rapporteur publiceert de jaarcijfers.",
                 published_at=NOW,
-                published_at_source="meta:article:published_time",
-                first_seen_at=NOW,
-                completeness="full",
                 mentions=[MentionRecord("nationaal rapporteur", "body", "report_cited", "…")],
             )
             new_id = store_item(session, record=record)

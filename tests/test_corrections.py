@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from classifiers.outlets import load_registry_entries
 from db.corrections import corrections_of, set_item_fields
 from db.coverage import ItemFilter, count_items
 from db.engine import session_factory, unit_of_work
-from db.items import ItemRecord, MentionRecord, store_item
+from db.items import store_item
 from db.outlets import sync_registry
 from service.corrections import (
     CorrectionError,
@@ -19,30 +20,32 @@ from service.corrections import (
     apply_corrections,
     make_correction,
 )
+from tests.factories import item_record
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 YEAR = ItemFilter(start=datetime(2025, 1, 1, tzinfo=UTC), end=datetime(2026, 1, 1, tzinfo=UTC))
 
 
-def _item(session: object, url: str, publication_type: str = "national") -> int:
-    record = ItemRecord(
-        canonical_url=url, url=url, outlet_id=None, publication_type=publication_type,
-        medium="online", title="Nationaal Rapporteur over uitbuiting", lead="", body="…",
-        published_at=NOW, published_at_source="feed", first_seen_at=NOW, completeness="partial",
-        mentions=[MentionRecord("nationaal rapporteur", "title", "passing", "…")],
-    )  # fmt: skip
-    item_id = store_item(session, record=record)  # type: ignore[arg-type]
+def _item(session: Session, url: str, publication_type: str = "national") -> int:
+    item_id = store_item(
+        session, record=item_record(url, publication_type=publication_type, published_at=NOW)
+    )
     assert item_id is not None
     return item_id
 
 
-def _correct(session: object, item_id: int, action: str, **value: object) -> None:
+def _correct(session: Session, item_id: int, action: str, **value: object) -> None:
     make_correction(
-        session,  # type: ignore[arg-type]
-        request=CorrectionRequest(item_id=item_id, action=action, reason="gecontroleerd",
-                                  actor="Anna (communicatie)", value=dict(value)),
+        session,
+        request=CorrectionRequest(
+            item_id=item_id,
+            action=action,
+            reason="gecontroleerd",
+            actor="Anna (communicatie)",
+            value=dict(value),
+        ),
         now=NOW,
-    )  # fmt: skip
+    )
 
 
 def test_corrections_change_counts_and_survive_an_automatic_pass(engine: Engine) -> None:
@@ -92,12 +95,8 @@ def test_deleted_items_never_come_back(engine: Engine) -> None:
         item_id = _item(session, "https://nos.nl/artikel/9")
         _correct(session, item_id, "delete")
     with unit_of_work(sessions) as session:
-        record = ItemRecord(
-            canonical_url="https://nos.nl/artikel/9", url="https://nos.nl/l/9", outlet_id=None,
-            publication_type="national", medium=None, title="t", lead="", body="",
-            published_at=NOW, published_at_source=None, first_seen_at=NOW, completeness="none",
-        )  # fmt: skip
-        assert store_item(session, record=record) is None
+        again = item_record("https://nos.nl/artikel/9", url="https://nos.nl/l/9", published_at=NOW)
+        assert store_item(session, record=again) is None
         assert count_items(session, item_filter=YEAR).total == 0
 
 

@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from classifiers.article import ArticleClassifier
 from db.engine import unit_of_work
-from db.items import ItemRecord, store_item
+from db.items import store_item
 from db.models import Item, Outlet
 from db.outlets import outlet_ids, sync_registry
 from service.nexis_import import NexisImporter
 from service.runtime import Runtime
+from tests.factories import item_record
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nexis"
 CLASSIFIER = ArticleClassifier.default()
@@ -36,8 +37,13 @@ def test_import_maps_outlets_and_is_idempotent(runtime: Runtime) -> None:
     with unit_of_work(runtime.read_sessions) as session:
         rows = session.execute(select(Item, Outlet).join(Outlet, Outlet.id == Item.outlet_id)).all()
         by_outlet = {outlet.name: item for item, outlet in rows}
-        assert set(by_outlet) == {"De Telegraaf", "de Volkskrant", "Trouw",
-                                  "Dagblad van het Noorden", "Leeuwarder Courant"}  # fmt: skip
+        assert set(by_outlet) == {
+            "De Telegraaf",
+            "de Volkskrant",
+            "Trouw",
+            "Dagblad van het Noorden",
+            "Leeuwarder Courant",
+        }
         telegraaf = by_outlet["De Telegraaf"]
         assert telegraaf.origin == "nexis" and telegraaf.publication_type == "national"
         assert telegraaf.published_at == datetime(2025, 10, 16, 22, 0, tzinfo=UTC)  # midnight NL
@@ -51,15 +57,17 @@ def test_print_article_already_collected_from_the_web_is_not_added_twice(runtime
         nrc = outlet_ids(session)["NRC"]
         web_id = store_item(
             session,
-            record=ItemRecord(
-                canonical_url="https://nrc.nl/nieuws/2025/05/15/rapporteur-25-jaar-a123",
+            record=item_record(
+                "https://nrc.nl/nieuws/2025/05/15/rapporteur-25-jaar-a123",
                 url="https://www.nrc.nl/nieuws/2025/05/15/rapporteur-25-jaar-a123",
-                outlet_id=nrc, publication_type="national", medium="print",
-                title="Rapporteur mensenhandel viert 25-jarig bestaan", lead="", body="",
-                published_at=datetime(2025, 5, 15, 6, 0, tzinfo=UTC), published_at_source="feed",
-                first_seen_at=datetime(2025, 5, 15, 7, 0, tzinfo=UTC), completeness="partial",
+                outlet_id=nrc,
+                medium="print",
+                body="",
+                mentions=[],
+                title="Rapporteur mensenhandel viert 25-jarig bestaan",
+                published_at=datetime(2025, 5, 15, 6, 0, tzinfo=UTC),
             ),
-        )  # fmt: skip
+        )
     with unit_of_work(runtime.sessions) as session:
         outcome = _importer().import_file(session, path=FIXTURES / "nexis-classic-nl-cp1252.txt")
     assert (outcome.documents, outcome.matched_web, outcome.new) == (4, 1, 3)

@@ -13,13 +13,14 @@ from classifiers.evaluation import read_jsonl
 from classifiers.records import Article
 from db.coverage import ItemFilter, count_items
 from db.engine import unit_of_work
-from db.items import ItemRecord, MentionRecord, store_item
+from db.items import store_item
 from db.models import ReprintLink
 from db.outlets import ensure_outlet, sync_registry
 from service.corrections import CorrectionRequest, make_correction
 from service.reprints import rebuild_reprints, update_reprints
 from service.runtime import Runtime
 from tests.conftest import DATA
+from tests.factories import item_record
 
 CLASSIFIER = ArticleClassifier.default()
 RECORDS = list(read_jsonl(DATA / "reprints.jsonl"))
@@ -34,21 +35,15 @@ def _store(runtime: Runtime, records: list[dict[str, object]]) -> dict[str, int]
             published = datetime.fromisoformat(str(record["published_at"])).astimezone(UTC)
             item_id = store_item(
                 session,
-                record=ItemRecord(
-                    canonical_url=result.canonical_url,
+                record=item_record(
+                    result.canonical_url,
                     url=str(record["url"]),
                     outlet_id=ensure_outlet(session, match=result.outlet),
                     publication_type=result.outlet.publication_type,
-                    medium="online",
                     title=str(record["title"]),
-                    lead="",
                     body=str(record["text"]),
                     published_at=published,
-                    published_at_source="feed",
-                    first_seen_at=published,
-                    completeness="full",
                     article_key=result.article_key,
-                    mentions=[MentionRecord("nationaal rapporteur", "body", "passing", "…")],
                 ),
             )
             assert item_id is not None

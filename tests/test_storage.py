@@ -8,27 +8,13 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, func, select, text
 
 from db.engine import session_factory, unit_of_work
-from db.items import ItemRecord, MentionRecord, store_item
+from db.items import ItemRecord, store_item
 from db.models import Item, Mention
+from tests.factories import item_record
 
 
 def _record(url: str) -> ItemRecord:
-    now = datetime(2025, 4, 3, 10, 0, tzinfo=UTC)
-    return ItemRecord(
-        canonical_url=url,
-        url=url + "?utm_source=rss",
-        outlet_id=None,
-        publication_type="national",
-        medium="online",
-        title="Nationaal Rapporteur: meer slachtoffers",
-        lead="",
-        body="De Nationaal Rapporteur zegt dat het aantal slachtoffers stijgt.",
-        published_at=now,
-        published_at_source="feed",
-        first_seen_at=now,
-        completeness="partial",
-        mentions=[MentionRecord("nationaal rapporteur", "title", "passing", "…")],
-    )
+    return item_record(url, url=url + "?utm_source=rss")
 
 
 def test_store_item_once_and_remember_other_urls(engine: Engine) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from fastapi import APIRouter, HTTPException, Response
 
-from db.coverage import ItemRow
+from db.coverage import item_row
 from db.engine import unit_of_work
 from db.item_detail import item_detail
+from db.models import Correction
 from service.api.coverage import item_out
 from service.api.deps import ReadSession, RuntimeDep, WriteSession
 from service.api.schemas import (
@@ -36,20 +37,7 @@ def get_item(item_id: int, session: ReadSession, runtime: RuntimeDep) -> ItemDet
     item, policy = detail.item, runtime.settings.reprint_policy
     zone = runtime.settings.zone
     reprint_of = next((lk.original_id for lk in detail.reprint_of if lk.policy == policy), None)
-    row = ItemRow(
-        id=item.id,
-        canonical_url=item.canonical_url,
-        url=item.urls[0] if item.urls else "",
-        title=item.title,
-        outlet=detail.outlet.name if detail.outlet else None,
-        publication_type=item.publication_type,
-        medium=item.medium,
-        published_at=item.published_at,
-        counted_at=item.counted_at,
-        first_seen_at=item.first_seen_at,
-        completeness=item.completeness,
-        reprint_of=reprint_of,
-    )
+    row = item_row(item, detail.outlet.name if detail.outlet else None, reprint_of)
     return ItemDetailOut(
         **item_out(row, zone).model_dump(),
         urls=item.urls,
@@ -79,17 +67,7 @@ def get_item(item_id: int, session: ReadSession, runtime: RuntimeDep) -> ItemDet
             for lk in detail.reprint_of
         ],
         reprinted_by=[other for p, other in detail.reprinted_by if p == policy],
-        corrections=[
-            CorrectionOut(
-                id=c.id,
-                action=c.action,
-                value=c.value,
-                reason=c.reason,
-                actor=c.actor,
-                created_at=c.created_at.astimezone(zone),
-            )
-            for c in detail.corrections
-        ],
+        corrections=[correction_out(c, zone) for c in detail.corrections],
     )
 
 
@@ -133,7 +111,9 @@ async def add_item(body: ManualItemIn, response: Response, runtime: RuntimeDep) 
 
 
 @router.post("/corrections", response_model=CorrectionOut, status_code=201)
-def create_correction(body: CorrectionIn, session: WriteSession) -> CorrectionOut:
+def create_correction(
+    body: CorrectionIn, session: WriteSession, runtime: RuntimeDep
+) -> CorrectionOut:
     """Correct one item; the correction is kept and re-applied after every automatic pass."""
     try:
         correction = make_correction(
@@ -149,11 +129,15 @@ def create_correction(body: CorrectionIn, session: WriteSession) -> CorrectionOu
         )
     except CorrectionError as error:
         raise HTTPException(422, str(error)) from None
+    return correction_out(correction, runtime.settings.zone)
+
+
+def correction_out(correction: Correction, zone: tzinfo) -> CorrectionOut:
     return CorrectionOut(
         id=correction.id,
         action=correction.action,
         value=correction.value,
         reason=correction.reason,
         actor=correction.actor,
-        created_at=correction.created_at,
+        created_at=correction.created_at.astimezone(zone),
     )
