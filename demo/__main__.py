@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 
 from db.coverage import ItemFilter, count_items, list_items
 from db.engine import unit_of_work
+from db.item_detail import item_detail
 from db.migrate import upgrade
 from db.outlets import outlet_ids
 from db.sources import SourceSpec, seed_sources
@@ -90,9 +91,13 @@ def main() -> None:
         rows, _ = list_items(
             session, item_filter=ItemFilter(start=start, end=end), offset=0, limit=50
         )
-    for row in rows:
-        marker = f"  reprint of {row.reprint_of}" if row.reprint_of else ""
-        print(f"  [{row.publication_type:>9}] {row.outlet}: {row.title}{marker}")
+        for row in rows:
+            print(f"  #{row.id} [{row.publication_type:>9}] {row.outlet}: {row.title}")
+            detail = item_detail(session, item_id=row.id) if row.reprint_of else None
+            for link in detail.reprint_of if detail else []:
+                if link.policy == runtime.settings.reprint_policy:
+                    origin = f"#{link.original_id} ({link.original_outlet})"
+                    print(f"      reprint of {origin}: {link.reason}")
     print(json.dumps({"year": year, "total": counts.total, "unique": counts.unique,
                       "reprints": counts.reprints,
                       "by_type": {k: asdict(v) for k, v in counts.by_type.items() if v.total}},

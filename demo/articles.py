@@ -27,7 +27,10 @@ _REPRINT = _REPORT.replace("vandaag publiceert", "donderdag publiceerde")
 
 ARTICLES = [
     DemoArticle("nos", "https://nos.nl/l/9990001", "Meer slachtoffers van mensenhandel geregistreerd",
-                _REPORT, 3),
+                "Er zijn vorig jaar meer mogelijke slachtoffers van mensenhandel gemeld dan het jaar "
+                "ervoor. Dat staat in de nieuwe jaarcijfers van de Nationaal Rapporteur. De groei zit "
+                "vooral in arbeidsuitbuiting. Rapporteur Conny Rijken wil dat gemeenten en de "
+                "inspectie signalen sneller oppakken en dat slachtoffers direct opvang krijgen.", 3),
     DemoArticle("ad", "https://www.ad.nl/binnenland/rapporteur-meer-slachtoffers~a0d3e001/",
                 "Rapporteur: aantal slachtoffers mensenhandel stijgt", _REPORT + " (ANP)", 3),
     DemoArticle("gelderlander",
