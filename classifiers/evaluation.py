@@ -70,9 +70,11 @@ def score_mentions(
     roles_right, roles_total, wrong_roles = 0, 0, []
     for record in records:
         hits = classifier.detector.detect(
-            title=record["title"], lead=record.get("lead", ""), body=record["text"],
+            title=record["title"],
+            lead=record.get("lead", ""),
+            body=record["text"],
             published_at=datetime.fromisoformat(record["published_at"]),
-        )  # fmt: skip
+        )
         expected = bool(record["mention"])
         if hits and expected:
             tp += 1
@@ -140,5 +142,10 @@ def score_reprints(classifier: ArticleClassifier, records: list[dict[str, Any]])
     wrong = sorted(
         {str(i) for i in found if i not in right} | (set(expected) - set(map(str, right)))
     )
-    return Score("reprint links", len(right), len(found) - len(right), len(expected) - len(right),
-                 tuple(wrong))  # fmt: skip
+    return Score(
+        "reprint links",
+        len(right),
+        len(found) - len(right),
+        len(expected) - len(right),
+        tuple(wrong),
+    )

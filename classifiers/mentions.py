@@ -33,12 +33,38 @@ UPPER_CASE_WEAK_FORMS = frozenset({"nrm", "bnrm"})
 # Words that may stand capitalised before a surname without making it someone else.
 SURNAME_PRECEDERS = frozenset(
     {
-        "volgens", "aldus", "ook", "maar", "en", "dat", "toen", "wel", "nu", "daarom",
-        "mevrouw", "mw", "mw.", "rapporteur", "professor", "prof", "prof.", "hoogleraar",
-        "dr", "dr.", "mr", "mr.", "zegt", "zei", "stelt", "vindt", "waarschuwt",
-        "according", "said", "says",
+        "volgens",
+        "aldus",
+        "ook",
+        "maar",
+        "en",
+        "dat",
+        "toen",
+        "wel",
+        "nu",
+        "daarom",
+        "mevrouw",
+        "mw",
+        "mw.",
+        "rapporteur",
+        "professor",
+        "prof",
+        "prof.",
+        "hoogleraar",
+        "dr",
+        "dr.",
+        "mr",
+        "mr.",
+        "zegt",
+        "zei",
+        "stelt",
+        "vindt",
+        "waarschuwt",
+        "according",
+        "said",
+        "says",
     }
-)  # fmt: skip
+)
 PLACES = ("title", "lead", "body")
 # Titles that tie a holder's name to the office whatever the date ("oud-rapporteur Bolhaar").
 OFFICE_TITLES = (

@@ -33,9 +33,14 @@ def add_correction(
     now: datetime,
 ) -> Correction:
     correction = Correction(
-        item_id=item.id, canonical_url=item.canonical_url, action=action, value=value,
-        reason=reason, actor=actor, created_at=now,
-    )  # fmt: skip
+        item_id=item.id,
+        canonical_url=item.canonical_url,
+        action=action,
+        value=value,
+        reason=reason,
+        actor=actor,
+        created_at=now,
+    )
     session.add(correction)
     session.flush()
     return correction
@@ -74,11 +79,16 @@ def set_manual_link(
     drop_link(session, item_id=item_id, policy=policy)
     session.add(
         ReprintLink(
-            item_id=item_id, original_item_id=original_item_id, policy=policy,
-            method="correction", score=1.0, reason=reason, decided_by="correction",
+            item_id=item_id,
+            original_item_id=original_item_id,
+            policy=policy,
+            method="correction",
+            score=1.0,
+            reason=reason,
+            decided_by="correction",
             rule_version=rule_version,
         )
-    )  # fmt: skip
+    )
     session.flush()
 
 

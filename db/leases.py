@@ -24,11 +24,16 @@ def acquire(session: Session, *, name: str, holder: str, now: datetime, ttl: tim
     )
     statement = statement.on_conflict_do_update(
         index_elements=["name"],
-        set_={"holder": holder, "expires_at": now + ttl,
-              "acquired_at": case((table.c.holder == holder, table.c.acquired_at),
-                                  else_=statement.excluded.acquired_at)},
+        set_={
+            "holder": holder,
+            "expires_at": now + ttl,
+            "acquired_at": case(
+                (table.c.holder == holder, table.c.acquired_at),
+                else_=statement.excluded.acquired_at,
+            ),
+        },
         where=(table.c.holder == holder) | (table.c.expires_at < now),
-    )  # fmt: skip
+    )
     session.execute(statement)
     current = session.execute(select(Lease.holder).where(Lease.name == name)).scalar_one()
     return current == holder

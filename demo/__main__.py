@@ -76,10 +76,15 @@ def main() -> None:
     with unit_of_work(runtime.sessions) as session:
         seed_defaults(session, sources=[])
         specs = [
-            SourceSpec(name=f"{name} (demo)", kind="feed", url=f"{base}/{key}/rss.xml",
-                       outlet=name, pages="none")
+            SourceSpec(
+                name=f"{name} (demo)",
+                kind="feed",
+                url=f"{base}/{key}/rss.xml",
+                outlet=name,
+                pages="none",
+            )
             for key, name in FEEDS.items()
-        ]  # fmt: skip
+        ]
         seed_sources(session, specs=specs, outlet_ids=outlet_ids(session))
     report = asyncio.run(jobs.collect(runtime, only_due=False, trigger="demo"))
     seen = sum(o.seen for o in report.outcomes)
@@ -98,10 +103,18 @@ def main() -> None:
                 if link.policy == runtime.settings.reprint_policy:
                     origin = f"#{link.original_id} ({link.original_outlet})"
                     print(f"      reprint of {origin}: {link.reason}")
-    print(json.dumps({"year": year, "total": counts.total, "unique": counts.unique,
-                      "reprints": counts.reprints,
-                      "by_type": {k: asdict(v) for k, v in counts.by_type.items() if v.total}},
-                     indent=2))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "year": year,
+                "total": counts.total,
+                "unique": counts.unique,
+                "reprints": counts.reprints,
+                "by_type": {k: asdict(v) for k, v in counts.by_type.items() if v.total},
+            },
+            indent=2,
+        )
+    )
     site.shutdown()
     runtime.close()
 

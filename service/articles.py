@@ -65,9 +65,12 @@ class ArticleStage:
 
     def feed_article(self, entry: FeedEntry, url: str) -> Article:
         return Article(
-            url=url, title=entry.title, lead=entry.summary, body=entry.content,
+            url=url,
+            title=entry.title,
+            lead=entry.summary,
+            body=entry.content,
             published_at=entry.published_at,
-        )  # fmt: skip
+        )
 
     async def evaluate(self, entry: FeedEntry, *, url: str, pages: str, search: bool) -> Evaluated:
         """Classify one entry whose canonical URL ``url`` is not stored yet."""
@@ -99,9 +102,11 @@ class ArticleStage:
         content_type = fetched.headers.get("content-type", "")
         charset = match.group(1) if (match := _CHARSET.search(content_type)) else None
         page = await self.extractor.extract(
-            fetched.body, url=fetched.final_url, feed_published_at=entry.published_at,
+            fetched.body,
+            url=fetched.final_url,
+            feed_published_at=entry.published_at,
             charset=charset,
-        )  # fmt: skip
+        )
         final = self._canonical(page.canonical_url or fetched.final_url, url, fetched.final_url)
         article = Article(
             url=final,

@@ -61,13 +61,19 @@ class SourceJob:
         if source.next_check_at and source.last_checked_at:
             interval = (source.next_check_at - source.last_checked_at).total_seconds()
         return cls(
-            id=source.id, name=source.name, kind=source.kind, url=source.url,
-            pages=source.pages, etag=source.etag, last_modified=source.last_modified,
-            error_count=source.error_count, previous_interval_seconds=interval,
+            id=source.id,
+            name=source.name,
+            kind=source.kind,
+            url=source.url,
+            pages=source.pages,
+            etag=source.etag,
+            last_modified=source.last_modified,
+            error_count=source.error_count,
+            previous_interval_seconds=interval,
             outlet_id=outlet.id if outlet else None,
             outlet_type=outlet.publication_type if outlet else None,
             outlet_medium=outlet.medium if outlet else None,
-        )  # fmt: skip
+        )
 
 
 @dataclass(slots=True)
@@ -147,11 +153,14 @@ class Collector:
         await asyncio.gather(*(one(job) for job in jobs))
         with unit_of_work(self.sessions) as session:
             finish_run(
-                session, run_id=report.run_id, now=_now(),
+                session,
+                run_id=report.run_id,
+                now=_now(),
                 outcomes={str(o.source_id): asdict(o) for o in report.outcomes},
                 sources_ok=len(report.outcomes) - len(report.failed),
-                sources_failed=len(report.failed), items_new=report.items_new,
-            )  # fmt: skip
+                sources_failed=len(report.failed),
+                items_new=report.items_new,
+            )
         return report
 
     async def collect_source(self, job: SourceJob) -> SourceOutcome:
@@ -173,10 +182,11 @@ class Collector:
             return outcome
         keep = result.not_modified
         self._record_success(
-            job, outcome,
+            job,
+            outcome,
             etag=result.etag or (job.etag if keep else None),
             last_modified=result.last_modified or (job.last_modified if keep else None),
-        )  # fmt: skip
+        )
         return outcome
 
     async def _entries(self, job: SourceJob, result: FetchResult) -> tuple[list[FeedEntry], int]:
@@ -219,9 +229,13 @@ class Collector:
         outcome.skipped += len(looked_at - known)
         fresh = [(url, entry) for url, entry in by_url.items() if url not in known | looked_at]
         evaluations = await asyncio.gather(
-            *(self.stage.evaluate(entry, url=url, pages=job.pages,
-                                  search=job.kind == "search_feed") for url, entry in fresh)
-        )  # fmt: skip
+            *(
+                self.stage.evaluate(
+                    entry, url=url, pages=job.pages, search=job.kind == "search_feed"
+                )
+                for url, entry in fresh
+            )
+        )
         self._store(job, evaluations, outcome)
 
     def _store(self, job: SourceJob, evaluations: list[Evaluated], outcome: SourceOutcome) -> None:
@@ -235,9 +249,12 @@ class Collector:
                         outcome.page_errors += 1
                     else:
                         remember_seen(
-                            session, canonical_url=evaluated.canonical_url, source_id=job.id,
-                            outcome=evaluated.outcome, now=now,
-                        )  # fmt: skip
+                            session,
+                            canonical_url=evaluated.canonical_url,
+                            source_id=job.id,
+                            outcome=evaluated.outcome,
+                            now=now,
+                        )
                     continue
                 record = item_record(session, self.outlets, job=job, evaluated=evaluated, now=now)
                 item_id = store_item(session, record=record)
@@ -254,20 +271,28 @@ class Collector:
         previous = job.previous_interval_seconds
         with unit_of_work(self.sessions) as session:
             record_success(
-                session, source_id=job.id, now=now,
+                session,
+                source_id=job.id,
+                now=now,
                 next_check_at=next_check_after_success(
-                    now=now, previous_interval=timedelta(seconds=previous) if previous else None,
+                    now=now,
+                    previous_interval=timedelta(seconds=previous) if previous else None,
                     new_items=outcome.new,
                 ),
-                etag=etag, last_modified=last_modified, new_items=outcome.new,
-            )  # fmt: skip
+                etag=etag,
+                last_modified=last_modified,
+                new_items=outcome.new,
+            )
 
     def _record_failure(self, job: SourceJob, error: CollectError) -> None:
         now = _now()
         with unit_of_work(self.sessions) as session:
             record_failure(
-                session, source_id=job.id, now=now, error=str(error),
+                session,
+                source_id=job.id,
+                now=now,
+                error=str(error),
                 next_check_at=next_check_after_failure(
                     now=now, error_count=job.error_count + 1, retry_after=error.retry_after
                 ),
-            )  # fmt: skip
+            )

@@ -28,9 +28,14 @@ from db.models import PUBLICATION_TYPES, REPRINT_POLICIES, Correction, Item
 
 CORRECTION_RULE_VERSION = "correction-1"
 ACTIONS = (
-    "not_mention", "mention", "set_outlet", "set_type", "mark_reprint", "unmark_reprint",
+    "not_mention",
+    "mention",
+    "set_outlet",
+    "set_type",
+    "mark_reprint",
+    "unmark_reprint",
     "delete",
-)  # fmt: skip
+)
 
 
 class CorrectionError(ValueError):
@@ -91,9 +96,14 @@ def make_correction(session: Session, *, request: CorrectionRequest, now: dateti
         raise CorrectionError(str(error)) from None
     value = _validate(session, request, item)
     correction = add_correction(
-        session, item=item, action=request.action, value=value, reason=request.reason.strip(),
-        actor=request.actor.strip(), now=now,
-    )  # fmt: skip
+        session,
+        item=item,
+        action=request.action,
+        value=value,
+        reason=request.reason.strip(),
+        actor=request.actor.strip(),
+        now=now,
+    )
     _apply(session, correction)
     return correction
 
@@ -122,16 +132,22 @@ def _apply(session: Session, correction: Correction) -> None:
             outlet = outlet_by_name(session, name=value["outlet"])
             if outlet is not None:
                 set_item_fields(
-                    session, item_id=item_id, outlet_id=outlet.id,
-                    publication_type=outlet.publication_type, medium=outlet.medium,
-                )  # fmt: skip
+                    session,
+                    item_id=item_id,
+                    outlet_id=outlet.id,
+                    publication_type=outlet.publication_type,
+                    medium=outlet.medium,
+                )
         case "mark_reprint":
             for policy in _policies(value):
                 set_manual_link(
-                    session, item_id=item_id, original_item_id=value["original_item_id"],
-                    policy=policy, reason=f"set by {correction.actor}: {correction.reason}",
+                    session,
+                    item_id=item_id,
+                    original_item_id=value["original_item_id"],
+                    policy=policy,
+                    reason=f"set by {correction.actor}: {correction.reason}",
                     rule_version=CORRECTION_RULE_VERSION,
-                )  # fmt: skip
+                )
         case "unmark_reprint":
             for policy in _policies(value):
                 drop_link(session, item_id=item_id, policy=policy)

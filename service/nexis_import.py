@@ -72,15 +72,24 @@ class NexisImporter:
         entry = self.classifier.registry.entry_for_name(publication)
         if entry is not None:
             match = OutletMatch(
-                domain=entry.domains[0] if entry.domains else "", outlet=entry.name,
-                publication_type=entry.publication_type, medium=entry.medium,
-                region=entry.region, publisher_group=entry.publisher_group, verified=True,
-            )  # fmt: skip
+                domain=entry.domains[0] if entry.domains else "",
+                outlet=entry.name,
+                publication_type=entry.publication_type,
+                medium=entry.medium,
+                region=entry.region,
+                publisher_group=entry.publisher_group,
+                verified=True,
+            )
         else:
             match = OutletMatch(
-                domain="", outlet=publication.strip(), publication_type="other", medium="print",
-                region=None, publisher_group=None, verified=False,
-            )  # fmt: skip
+                domain="",
+                outlet=publication.strip(),
+                publication_type="other",
+                medium="print",
+                region=None,
+                publisher_group=None,
+                verified=False,
+            )
         return session.get_one(Outlet, ensure_outlet(session, match=match))
 
     def _import_article(
@@ -103,9 +112,12 @@ class NexisImporter:
         outlet = self._outlet(session, article.publication)
         key = nexis_key(outlet.name, article)
         web = items_of_outlet_between(
-            session, outlet_id=outlet.id, start=published - MATCH_WINDOW,
-            end=published + MATCH_WINDOW + timedelta(days=1), origin="web",
-        )  # fmt: skip
+            session,
+            outlet_id=outlet.id,
+            start=published - MATCH_WINDOW,
+            end=published + MATCH_WINDOW + timedelta(days=1),
+            origin="web",
+        )
         for candidate in web:
             score = same_article_score(article.title, article.body, candidate.title, candidate.text)
             if score >= SAME_ARTICLE_THRESHOLD:
@@ -113,16 +125,27 @@ class NexisImporter:
                 outcome.matched_web += 1
                 return
         record = ItemRecord(
-            canonical_url=key, url=key, outlet_id=outlet.id,
-            publication_type=outlet.publication_type, medium=outlet.medium or "print",
-            title=article.title, lead="", body=article.body,
-            published_at=published.astimezone(UTC), published_at_source="nexis",
-            first_seen_at=datetime.now(UTC), completeness="full", source_id=source_id,
-            author=article.byline, language=article.language, origin="nexis",
-            section=article.section, length_words=article.length_words,
+            canonical_url=key,
+            url=key,
+            outlet_id=outlet.id,
+            publication_type=outlet.publication_type,
+            medium=outlet.medium or "print",
+            title=article.title,
+            lead="",
+            body=article.body,
+            published_at=published.astimezone(UTC),
+            published_at_source="nexis",
+            first_seen_at=datetime.now(UTC),
+            completeness="full",
+            source_id=source_id,
+            author=article.byline,
+            language=article.language,
+            origin="nexis",
+            section=article.section,
+            length_words=article.length_words,
             classifier_version=CLASSIFIER_VERSION,
             mentions=[MentionRecord(m.form, m.place, m.role, m.snippet) for m in mentions],
-        )  # fmt: skip
+        )
         item_id = store_item(session, record=record)
         if item_id is None:
             outcome.known += 1

@@ -52,9 +52,12 @@ class LeasedScheduler:
         try:
             with unit_of_work(self.runtime.sessions) as session:
                 held = acquire(
-                    session, name=LEASE_NAME, holder=self.holder,
-                    now=now or datetime.now(UTC), ttl=self.lease_ttl,
-                )  # fmt: skip
+                    session,
+                    name=LEASE_NAME,
+                    holder=self.holder,
+                    now=now or datetime.now(UTC),
+                    ttl=self.lease_ttl,
+                )
         except SQLAlchemyError as error:
             log.warning("scheduler %s: cannot renew lease: %s", self.holder, error)
             held = False
@@ -77,8 +80,11 @@ class LeasedScheduler:
         if report.outcomes:
             log.info(
                 "scheduled run %s: %d sources, %d new items, %d failed",
-                report.run_id, len(report.outcomes), report.items_new, len(report.failed),
-            )  # fmt: skip
+                report.run_id,
+                len(report.outcomes),
+                report.items_new,
+                len(report.failed),
+            )
 
     def add_jobs(self, scheduler: BaseScheduler) -> None:
         now = datetime.now(UTC)
@@ -88,13 +94,21 @@ class LeasedScheduler:
             "misfire_grace_time": 10 * self.tick_seconds,
         }
         scheduler.add_job(
-            self.renew, "interval", seconds=self.lease_ttl.total_seconds() / 3,
-            id="renew-lease", next_run_time=now, **common,
-        )  # fmt: skip
+            self.renew,
+            "interval",
+            seconds=self.lease_ttl.total_seconds() / 3,
+            id="renew-lease",
+            next_run_time=now,
+            **common,
+        )
         scheduler.add_job(
-            self.tick, "interval", seconds=self.tick_seconds, id="collect-due-sources",
-            next_run_time=now + timedelta(seconds=1), **common,
-        )  # fmt: skip
+            self.tick,
+            "interval",
+            seconds=self.tick_seconds,
+            id="collect-due-sources",
+            next_run_time=now + timedelta(seconds=1),
+            **common,
+        )
 
 
 def start_background_scheduler(runtime: Runtime) -> tuple[BackgroundScheduler, LeasedScheduler]:

@@ -15,8 +15,11 @@ def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env["COLUMNS"] = "200"
     return subprocess.run(
         [sys.executable, "-m", "service", *args],
-        env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_sources_add_list_disable_and_unhealthy(tmp_path: Path) -> None:
@@ -24,8 +27,18 @@ def test_sources_add_list_disable_and_unhealthy(tmp_path: Path) -> None:
     seeded = [json.loads(line) for line in _cli(tmp_path, "sources", "--json").stdout.splitlines()]
     assert len(seeded) > 60 and all(s["error_streak"] == 0 for s in seeded)
 
-    added = _cli(tmp_path, "sources", "add", "https://example.nl/rss.xml", "--name", "Voorbeeld",
-                 "--outlet", "NOS", "--pages", "matching")  # fmt: skip
+    added = _cli(
+        tmp_path,
+        "sources",
+        "add",
+        "https://example.nl/rss.xml",
+        "--name",
+        "Voorbeeld",
+        "--outlet",
+        "NOS",
+        "--pages",
+        "matching",
+    )
     assert added.returncode == 0, added.stderr
     again = _cli(tmp_path, "sources", "add", "https://example.nl/rss.xml", "--name", "Dubbel")
     assert "exists already" in again.stdout

@@ -68,10 +68,15 @@ def test_bodies_that_are_not_feeds(body: bytes, category: str) -> None:
 
 def test_dutch_diacritics_survive_iso_8859_1() -> None:
     body = rss_feed(
-        [FeedItem(title="Coördinatie van de aanpak: ‘ernstig’", link="https://nos.nl/l/1",
-                  description="Privé-opvang voor slachtoffers, financiële steun")],
+        [
+            FeedItem(
+                title="Coördinatie van de aanpak: ‘ernstig’",
+                link="https://nos.nl/l/1",
+                description="Privé-opvang voor slachtoffers, financiële steun",
+            )
+        ],
         encoding="iso-8859-1",
-    )  # fmt: skip
+    )
     [entry] = parse_feed(body, content_type="application/rss+xml; charset=iso-8859-1").entries
     assert entry.title == "Coördinatie van de aanpak: ‘ernstig’"
     assert "financiële" in entry.summary

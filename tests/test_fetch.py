@@ -103,9 +103,14 @@ def test_dripping_server_hits_the_overall_deadline(http_server: LocalServer) -> 
 
 @pytest.mark.parametrize(
     ("status", "category", "permanent"),
-    [(500, "server_error", False), (404, "not_found", True), (410, "gone", True),
-     (403, "forbidden", True), (418, "http_error", False)],
-)  # fmt: skip
+    [
+        (500, "server_error", False),
+        (404, "not_found", True),
+        (410, "gone", True),
+        (403, "forbidden", True),
+        (418, "http_error", False),
+    ],
+)
 def test_http_errors_are_categorised(
     http_server: LocalServer, status: int, category: str, permanent: bool
 ) -> None:

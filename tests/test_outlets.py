@@ -62,24 +62,40 @@ def test_rules_for_unknown_domains(domain: str, publication_type: str) -> None:
 
 def test_registry_errors_name_the_entry() -> None:
     with pytest.raises(RegistryError, match=r"x\.nl: in both A and B"):
-        parse_registry([{"name": "A", "domains": ["x.nl"], "type": "national"},
-                        {"name": "B", "domains": ["x.nl"], "type": "regional"}])  # fmt: skip
+        parse_registry(
+            [
+                {"name": "A", "domains": ["x.nl"], "type": "national"},
+                {"name": "B", "domains": ["x.nl"], "type": "regional"},
+            ]
+        )
     with pytest.raises(RegistryError, match="unknown type 'blog'"):
         parse_registry([{"name": "A", "domains": ["x.nl"], "type": "blog"}])
 
 
 def test_outlet_command_prints_one_json_object_per_url() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "service", "outlet",
-         "https://www.ad.nl/binnenland/x~a86fe52b/?referrer=https%3A%2F%2Fwww.google.nl%2F",
-         "https://onbekend-nieuws.nl/a", "geen-url"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "service",
+            "outlet",
+            "https://www.ad.nl/binnenland/x~a86fe52b/?referrer=https%3A%2F%2Fwww.google.nl%2F",
+            "https://onbekend-nieuws.nl/a",
+            "geen-url",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert lines[0] == {
-        "canonical_url": "https://ad.nl/binnenland/x~a86fe52b/", "domain": "ad.nl", "outlet": "AD",
-        "publication_type": "national", "medium": "print", "publisher_group": "DPG Media",
+        "canonical_url": "https://ad.nl/binnenland/x~a86fe52b/",
+        "domain": "ad.nl",
+        "outlet": "AD",
+        "publication_type": "national",
+        "medium": "print",
+        "publisher_group": "DPG Media",
         "verified": True,
-    }  # fmt: skip
+    }
     assert (lines[1]["outlet"], lines[1]["verified"]) == ("onbekend-nieuws.nl", False)
     assert result.returncode == 1 and "geen-url" in result.stderr

@@ -669,10 +669,29 @@ def test_may_mention_agrees_with_the_screen_itself(pattern: bytes) -> None:
     """The Aho-Corasick prefilter and the windowed search answer as the regex does."""
     screen = re.compile(pattern)
     pieces = [
-        b"rapporteur", b"rijken", b"nrm", b"bnrm", b"nationaal", b" ", b"\n", b"x", b"s",
-        b"rap", b"porteur", b"&shy;", b"<b>", b"</b>", b"yz", b"xx", b"-", b"R", b"NRM",
-        b"rapppporteur", b"a", b"\xc3\xab",
-    ]  # fmt: skip
+        b"rapporteur",
+        b"rijken",
+        b"nrm",
+        b"bnrm",
+        b"nationaal",
+        b" ",
+        b"\n",
+        b"x",
+        b"s",
+        b"rap",
+        b"porteur",
+        b"&shy;",
+        b"<b>",
+        b"</b>",
+        b"yz",
+        b"xx",
+        b"-",
+        b"R",
+        b"NRM",
+        b"rapppporteur",
+        b"a",
+        b"\xc3\xab",
+    ]
     rng = random.Random(20251125)
     for _ in range(3000):
         html = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))

@@ -63,8 +63,10 @@ def _start_scheduler(database: Path, log: BinaryIO) -> subprocess.Popen[bytes]:
     }
     return subprocess.Popen(
         [sys.executable, "-m", "service", "scheduler"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def _holder(database: Path) -> str | None:

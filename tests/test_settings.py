@@ -42,8 +42,12 @@ def test_cli_refuses_to_start_with_bad_settings(tmp_path: Path) -> None:
     env = {**os.environ, "MEDIAMONITOR_TIMEZONE": "Mars/Olympus"}
     result = subprocess.run(
         [sys.executable, "-m", "service", "counts", "--year", "2025"],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "MEDIAMONITOR_TIMEZONE" in result.stderr and "Traceback" not in result.stderr
 

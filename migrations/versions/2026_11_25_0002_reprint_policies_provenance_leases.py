@@ -43,10 +43,12 @@ def upgrade() -> None:
         batch_op.drop_constraint("uq_reprint_links_item_id", type_="unique")
         batch_op.add_column(
             sa.Column(
-                "policy", sa.String(length=30), nullable=False,
+                "policy",
+                sa.String(length=30),
+                nullable=False,
                 server_default="regional_of_national",
             )
-        )  # fmt: skip
+        )
         batch_op.add_column(sa.Column("reason", sa.Text(), nullable=False, server_default=""))
         batch_op.add_column(
             sa.Column("decided_by", sa.String(length=20), nullable=False, server_default="auto")

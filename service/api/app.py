@@ -47,9 +47,12 @@ def create_app(runtime: Runtime, *, embedded_scheduler: bool = False) -> FastAPI
     async def _database_error(request: Request, error: SQLAlchemyError) -> JSONResponse:
         return JSONResponse(
             status_code=503,
-            content={"title": "Database unavailable", "status": 503,
-                     "detail": type(error).__name__},
-        )  # fmt: skip
+            content={
+                "title": "Database unavailable",
+                "status": 503,
+                "detail": type(error).__name__,
+            },
+        )
 
     @app.get("/health", response_model=Health, tags=["service"])
     def health(session: ReadSession) -> Health:

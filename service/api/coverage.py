@@ -47,10 +47,13 @@ def counts(
     start, end = year_range(year, runtime.settings.zone)
     result = count_items(session, item_filter=ItemFilter(start=start, end=end, policy=chosen))
     return YearCounts(
-        year=year, policy=chosen, total=result.total, unique=result.unique,
+        year=year,
+        policy=chosen,
+        total=result.total,
+        unique=result.unique,
         reprints=result.reprints,
         by_type={k: TypeCounts(total=v.total, unique=v.unique) for k, v in result.by_type.items()},
-    )  # fmt: skip
+    )
 
 
 @router.get("/items", response_model=ItemPage)
@@ -71,9 +74,12 @@ def items(
     zone = runtime.settings.zone
     start, end = date_range(date_from, date_to, zone)
     item_filter = ItemFilter(
-        start=start, end=end, publication_type=publication_type, unique_only=unique,
+        start=start,
+        end=end,
+        publication_type=publication_type,
+        unique_only=unique,
         policy=policy or runtime.settings.reprint_policy,
-    )  # fmt: skip
+    )
     rows, total = list_items(
         session, item_filter=item_filter, offset=(page - 1) * page_size, limit=page_size
     )

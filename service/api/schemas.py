@@ -102,9 +102,14 @@ class CorrectionIn(BaseModel):
 
     item_id: int
     action: Literal[
-        "not_mention", "mention", "set_outlet", "set_type", "mark_reprint", "unmark_reprint",
+        "not_mention",
+        "mention",
+        "set_outlet",
+        "set_type",
+        "mark_reprint",
+        "unmark_reprint",
         "delete",
-    ]  # fmt: skip
+    ]
     value: dict[str, Any] = Field(
         default_factory=dict,
         examples=[{"original_item_id": 12}, {"publication_type": "trade"}, {"outlet": "NOS"}],

@@ -46,8 +46,15 @@ def outlet(urls: Annotated[list[str], typer.Argument(help="One or more article U
         sys.exit(1)
 
 
-def _row(table: Table, name: str, labelled_set: str, n: int, values: list[str], target: str,
-         errors: tuple[str, ...]) -> None:  # fmt: skip
+def _row(
+    table: Table,
+    name: str,
+    labelled_set: str,
+    n: int,
+    values: list[str],
+    target: str,
+    errors: tuple[str, ...],
+) -> None:
     table.add_row(name, labelled_set, str(n), *values, target, " ".join(errors[:12]))
 
 

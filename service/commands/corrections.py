@@ -24,10 +24,11 @@ def _correct(item_id: int, action: str, why: str, by: str, value: dict[str, Any]
         with unit_of_work(runtime().sessions) as session:
             correction = make_correction(
                 session,
-                request=CorrectionRequest(item_id=item_id, action=action, reason=why, actor=by,
-                                          value=value),
+                request=CorrectionRequest(
+                    item_id=item_id, action=action, reason=why, actor=by, value=value
+                ),
                 now=datetime.now(UTC),
-            )  # fmt: skip
+            )
             number = correction.id
     except CorrectionError as error:
         raise typer.BadParameter(str(error)) from None

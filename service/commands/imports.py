@@ -27,8 +27,15 @@ def nexis(
     rt = runtime()
     importer = NexisImporter(classifier=rt.classifier, zone=rt.settings.zone)
     table = Table(title="LexisNexis import")
-    for column in ("file", "documents", "new", "same as web item", "imported before",
-                   "no mention", "unreadable"):  # fmt: skip
+    for column in (
+        "file",
+        "documents",
+        "new",
+        "same as web item",
+        "imported before",
+        "no mention",
+        "unreadable",
+    ):
         table.add_column(column)
     failed = False
     for path in files:
@@ -37,9 +44,14 @@ def nexis(
             if outcome.new_item_ids:
                 update_reprints(session, item_ids=outcome.new_item_ids)
         table.add_row(
-            path.name, str(outcome.documents), str(outcome.new), str(outcome.matched_web),
-            str(outcome.known), str(len(outcome.no_mention)), str(len(outcome.errors)),
-        )  # fmt: skip
+            path.name,
+            str(outcome.documents),
+            str(outcome.new),
+            str(outcome.matched_web),
+            str(outcome.known),
+            str(len(outcome.no_mention)),
+            str(len(outcome.errors)),
+        )
         for message in outcome.errors:
             console.print(f"[red]{path.name}: {message}[/]")
             failed = True

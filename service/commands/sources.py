@@ -46,8 +46,17 @@ def show(
         return
     zone = rt.settings.zone
     table = Table(title=f"{len(rows)} sources")
-    for column in ("id", "name", "kind", "last success", "errors", "items", "next check", "flags",
-                   "last error"):  # fmt: skip
+    for column in (
+        "id",
+        "name",
+        "kind",
+        "last success",
+        "errors",
+        "items",
+        "next check",
+        "flags",
+        "last error",
+    ):
         table.add_column(column)
     for row in rows:
         flags = [
