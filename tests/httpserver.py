@@ -52,7 +52,7 @@ def start_server() -> LocalServer:
             pass
 
         def do_GET(self) -> None:
-            requests.append((self.path, dict(self.headers.items())))
+            requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
             route = routes.get(self.path)
             if route is None:
                 self._send(404, b"not found", {"Content-Type": "text/plain"})

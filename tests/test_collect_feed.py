@@ -95,7 +95,7 @@ def test_feed_stores_exactly_the_mentions_once(runtime: Runtime, http_server: Lo
     second = asyncio.run(jobs.collect(runtime, only_due=False, trigger="test"))
     assert second.items_new == 0
     assert second.outcomes[0].status == "not_modified"
-    assert http_server.requests[-1][1].get("If-None-Match") == '"v1"'
+    assert http_server.requests[-1][1].get("if-none-match") == '"v1"'
 
     with unit_of_work(runtime.read_sessions) as session:
         items = {i.canonical_url: i for i in session.scalars(select(Item))}

@@ -6,6 +6,7 @@ import asyncio
 import gzip
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 
@@ -83,10 +84,10 @@ def test_identifying_user_agent_and_conditional_get(http_server: LocalServer) ->
     second = _fetch(url, etag='"abc"')
     assert second.not_modified and second.body == b""
     headers = http_server.requests[-1][1]
-    assert headers["If-None-Match"] == '"abc"'
+    assert headers["if-none-match"] == '"abc"'
     assert (
-        headers["User-Agent"].startswith("mediamonitor-test/")
-        and "https://" in headers["User-Agent"]
+        headers["user-agent"].startswith("mediamonitor-test/")
+        and "https://" in headers["user-agent"]
     )
 
 
@@ -188,3 +189,25 @@ def test_per_host_concurrency_limit(http_server: LocalServer) -> None:
 def test_refused_connection_and_bad_scheme() -> None:
     assert _category("http://127.0.0.1:9/nothing").category == "connect"
     assert _category("file:///etc/passwd").category == "invalid_url"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compress"),
+    [
+        ("gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("deflate", None),  # raw deflate without the zlib header, as some servers send
+    ],
+)
+def test_compressed_bodies_are_inflated(
+    http_server: LocalServer, encoding: str, compress: Callable[[bytes], bytes] | None
+) -> None:
+    body = ("<rss><channel><title>Coördinatie en privé</title></channel></rss>" * 500).encode()
+    if compress is None:
+        packer = zlib.compressobj(wbits=-15)
+        packed = packer.compress(body) + packer.flush()
+    else:
+        packed = compress(body)
+    url = http_server.add(f"/packed-{len(packed)}", packed, headers={"Content-Encoding": encoding})
+    assert _fetch(url).body == body
+    assert "gzip" in http_server.requests[-1][1]["accept-encoding"]
