@@ -40,6 +40,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/collect.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from collectors.pages import decode_html, extract_page, may_mention
+from collectors.page_screen import may_mention
+from collectors.pages import decode_html, extract_page
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="SOCKS support in urllib3")

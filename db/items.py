@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import Item, Mention, SeenEntry
-from db.upsert import insert_ignore
+from db.upsert import insert_ignore, insert_many_ignore
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,17 +126,16 @@ def seen_urls(session: Session, *, canonical_urls: list[str]) -> set[str]:
 
 
 def remember_seen(
-    session: Session, *, canonical_url: str, source_id: int | None, outcome: str, now: datetime
+    session: Session, *, entries: list[tuple[str, str]], source_id: int | None, now: datetime
 ) -> None:
-    insert_ignore(
+    """Remember (canonical URL, outcome) pairs looked at and not stored."""
+    insert_many_ignore(
         session,
         SeenEntry.__table__,  # type: ignore[arg-type]
-        {
-            "canonical_url": canonical_url,
-            "source_id": source_id,
-            "outcome": outcome,
-            "seen_at": now,
-        },
+        [
+            {"canonical_url": url, "source_id": source_id, "outcome": outcome, "seen_at": now}
+            for url, outcome in dict(entries).items()
+        ],
         conflict=["canonical_url"],
     )
 

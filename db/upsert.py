@@ -26,3 +26,14 @@ def insert_ignore(
         .returning(table.c.id)
     )
     return session.execute(statement).scalar_one_or_none()
+
+
+def insert_many_ignore(
+    session: Session, table: Table, rows: list[dict[str, Any]], *, conflict: list[str]
+) -> None:
+    """Insert rows in one statement, skipping those whose unique key exists."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    session.execute(module.insert(table).on_conflict_do_nothing(index_elements=conflict), rows)

@@ -86,7 +86,7 @@ def main() -> None:
             for key, name in FEEDS.items()
         ]
         seed_sources(session, specs=specs, outlet_ids=outlet_ids(session))
-    report = asyncio.run(jobs.collect(runtime, only_due=False, trigger="demo"))
+    report = asyncio.run(jobs.collect(runtime, selection="all", trigger="demo"))
     seen = sum(o.seen for o in report.outcomes)
     print(f"collected {len(report.outcomes)} feeds: {seen} entries, {report.items_new} mentions")
     year = datetime.now(runtime.settings.zone).year

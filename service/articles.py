@@ -9,9 +9,11 @@ any watched name is not extracted at all (extraction dominates the cost).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from classifiers.article import ArticleClassifier, Classification
 from classifiers.records import Article
@@ -19,10 +21,13 @@ from classifiers.urls import InvalidURLError, canonical_url, domain_of
 from collectors.errors import CollectError
 from collectors.feeds import FeedEntry
 from collectors.fetch import Fetcher
-from collectors.pages import PageContent, may_mention
+from collectors.page_screen import may_mention
 from collectors.robots import RobotsCache
 from collectors.search_feeds import publisher_url
 from service.extraction import Extractor
+
+if TYPE_CHECKING:
+    from collectors.pages import PageContent
 
 log = logging.getLogger(__name__)
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
@@ -62,6 +67,10 @@ class ArticleStage:
         self.extractor = extractor
         self.classifier = classifier
         self.screen = screen_pattern(classifier)
+        # One evaluation at a time per article: feeds of one site often share entries, and
+        # their sources are collected at the same time. Done evaluations are dropped (their
+        # pages would pile up in memory); the item they stored is "known" from then on.
+        self._in_flight: dict[tuple[str, str, bool], asyncio.Task[Evaluated]] = {}
 
     def feed_article(self, entry: FeedEntry, url: str) -> Article:
         return Article(
@@ -74,9 +83,14 @@ class ArticleStage:
 
     async def evaluate(self, entry: FeedEntry, *, url: str, pages: str, search: bool) -> Evaluated:
         """Classify one entry whose canonical URL ``url`` is not stored yet."""
-        evaluated = await self._evaluate(entry, url=url, pages=pages, search=search)
-        evaluated.guid = entry.guid
-        return evaluated
+        key = (url, pages, search)
+        task = self._in_flight.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._evaluate(entry, url=url, pages=pages, search=search))
+            self._in_flight[key] = task
+            task.add_done_callback(lambda _: self._in_flight.pop(key, None))
+        evaluated = await asyncio.shield(task)
+        return replace(evaluated, guid=entry.guid)
 
     async def _evaluate(self, entry: FeedEntry, *, url: str, pages: str, search: bool) -> Evaluated:
         from_feed = self.feed_article(entry, url)

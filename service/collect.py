@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -114,22 +115,41 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def load_jobs(session: Session, *, now: datetime, only_due: bool) -> list[SourceJob]:
-    if only_due:
+# due: sources whose next check has come (the scheduler); all: every enabled source except
+# those backing off after failures; every: every enabled source.
+Selection = Literal["due", "all", "every"]
+
+
+def load_jobs(session: Session, *, now: datetime, selection: Selection) -> list[SourceJob]:
+    if selection == "due":
         sources = due_sources(session, now=now)
     else:
         query = select(Source).where(Source.enabled.is_(True)).order_by(Source.id)
         sources = list(session.scalars(query))
+        if selection == "all":
+            sources = [s for s in sources if not _backing_off(s, now)]
     return [SourceJob.from_row(source, source.outlet) for source in sources]
+
+
+def _backing_off(source: Source, now: datetime) -> bool:
+    return (
+        source.error_count > 0 and source.next_check_at is not None and source.next_check_at > now
+    )
 
 
 class Collector:
     """Runs collections against one database with one shared fetcher."""
 
     def __init__(
-        self, *, sessions: sessionmaker[Session], fetcher: Fetcher, stage: ArticleStage
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        read_sessions: sessionmaker[Session],
+        fetcher: Fetcher,
+        stage: ArticleStage,
     ) -> None:
         self.sessions = sessions
+        self.read_sessions = read_sessions
         self.fetcher = fetcher
         self.stage = stage
         self.outlets = OutletResolver()
@@ -165,6 +185,7 @@ class Collector:
 
     async def collect_source(self, job: SourceJob) -> SourceOutcome:
         outcome = SourceOutcome(source_id=job.id, name=job.name)
+        evaluations: list[Evaluated] = []
         try:
             result = await self.fetcher.fetch(
                 job.url, etag=job.etag, last_modified=job.last_modified, accept=FEED_ACCEPT
@@ -174,16 +195,17 @@ class Collector:
             else:
                 entries, skipped = await self._entries(job, result)
                 outcome.seen, outcome.skipped = len(entries) + skipped, skipped
-                await self._process(job, entries, outcome)
+                evaluations = await self._evaluate(job, entries, outcome)
         except CollectError as error:
             outcome.status, outcome.error, outcome.category = "error", str(error), error.category
             log.warning("source %s (%s) failed: %s", job.name, job.url, error)
             self._record_failure(job, error)
             return outcome
         keep = result.not_modified
-        self._record_success(
+        self._commit(
             job,
             outcome,
+            evaluations,
             etag=result.etag or (job.etag if keep else None),
             last_modified=result.last_modified or (job.last_modified if keep else None),
         )
@@ -206,9 +228,10 @@ class Collector:
         )
         return canonical_url(link)
 
-    async def _process(
+    async def _evaluate(
         self, job: SourceJob, entries: list[FeedEntry], outcome: SourceOutcome
-    ) -> None:
+    ) -> list[Evaluated]:
+        """Evaluate the entries not stored or looked at before."""
         by_url: dict[str, FeedEntry] = {}
         for entry in entries:
             try:
@@ -221,40 +244,45 @@ class Collector:
                 outcome.known += 1  # the same article twice in one feed
             else:
                 by_url[url] = entry
-        with unit_of_work(self.sessions) as session:
+        with unit_of_work(self.read_sessions) as session:
             urls = list(by_url)
             known = known_urls(session, canonical_urls=urls)
             looked_at = seen_urls(session, canonical_urls=urls)
         outcome.known += len(known)
         outcome.skipped += len(looked_at - known)
         fresh = [(url, entry) for url, entry in by_url.items() if url not in known | looked_at]
-        evaluations = await asyncio.gather(
-            *(
-                self.stage.evaluate(
-                    entry, url=url, pages=job.pages, search=job.kind == "search_feed"
+        return list(
+            await asyncio.gather(
+                *(
+                    self.stage.evaluate(
+                        entry, url=url, pages=job.pages, search=job.kind == "search_feed"
+                    )
+                    for url, entry in fresh
                 )
-                for url, entry in fresh
             )
         )
-        self._store(job, evaluations, outcome)
 
-    def _store(self, job: SourceJob, evaluations: list[Evaluated], outcome: SourceOutcome) -> None:
+    def _commit(
+        self,
+        job: SourceJob,
+        outcome: SourceOutcome,
+        evaluations: list[Evaluated],
+        *,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> None:
+        """Store the source's new items and its health in one transaction."""
         now = _now()
+        seen: list[tuple[str, str]] = []
         with unit_of_work(self.sessions) as session:
             for evaluated in evaluations:
                 outcome.pages_fetched += evaluated.page is not None
                 if evaluated.outcome != "mention":
                     outcome.skipped += 1
                     if evaluated.outcome == "page_error":
-                        outcome.page_errors += 1
+                        outcome.page_errors += 1  # not remembered: tried again next time
                     else:
-                        remember_seen(
-                            session,
-                            canonical_url=evaluated.canonical_url,
-                            source_id=job.id,
-                            outcome=evaluated.outcome,
-                            now=now,
-                        )
+                        seen.append((evaluated.canonical_url, evaluated.outcome))
                     continue
                 record = item_record(session, self.outlets, job=job, evaluated=evaluated, now=now)
                 item_id = store_item(session, record=record)
@@ -263,13 +291,8 @@ class Collector:
                 else:
                     outcome.new += 1
                     outcome.new_item_ids.append(item_id)
-
-    def _record_success(
-        self, job: SourceJob, outcome: SourceOutcome, *, etag: str | None, last_modified: str | None
-    ) -> None:
-        now = _now()
-        previous = job.previous_interval_seconds
-        with unit_of_work(self.sessions) as session:
+            remember_seen(session, entries=seen, source_id=job.id, now=now)
+            previous = job.previous_interval_seconds
             record_success(
                 session,
                 source_id=job.id,

@@ -9,7 +9,7 @@ from collectors.fetch import Fetcher
 from collectors.robots import RobotsCache
 from db.engine import unit_of_work
 from service.articles import ArticleStage
-from service.collect import Collector, RunReport, SourceOutcome, load_jobs
+from service.collect import Collector, RunReport, Selection, SourceOutcome, load_jobs
 from service.extraction import Extractor
 from service.reprints import update_reprints
 from service.runtime import Runtime
@@ -20,14 +20,14 @@ ROBOTS_AGENT = "mediamonitor"
 async def collect(
     runtime: Runtime,
     *,
-    only_due: bool,
+    selection: Selection,
     trigger: str,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[SourceOutcome], None] | None = None,
 ) -> RunReport:
-    """One collection run over the due (or all enabled) sources."""
+    """One collection run over the sources ``selection`` picks."""
     with unit_of_work(runtime.sessions) as session:
-        jobs = load_jobs(session, now=datetime.now(UTC), only_due=only_due)
+        jobs = load_jobs(session, now=datetime.now(UTC), selection=selection)
     if on_start is not None:
         on_start(len(jobs))
     async with (
@@ -40,7 +40,12 @@ async def collect(
             extractor=extractor,
             classifier=runtime.classifier,
         )
-        collector = Collector(sessions=runtime.sessions, fetcher=fetcher, stage=stage)
+        collector = Collector(
+            sessions=runtime.sessions,
+            read_sessions=runtime.read_sessions,
+            fetcher=fetcher,
+            stage=stage,
+        )
         report = await collector.run(jobs, trigger=trigger, on_done=on_done)
     if report.new_item_ids:
         with unit_of_work(runtime.sessions) as session:

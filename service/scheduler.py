@@ -76,7 +76,7 @@ class LeasedScheduler:
         """Collect every due source once, if this process holds the lease."""
         if not self.holding:
             return
-        report = asyncio.run(jobs.collect(self.runtime, only_due=True, trigger="schedule"))
+        report = asyncio.run(jobs.collect(self.runtime, selection="due", trigger="schedule"))
         if report.outcomes:
             log.info(
                 "scheduled run %s: %d sources, %d new items, %d failed",

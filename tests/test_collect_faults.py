@@ -88,7 +88,7 @@ def test_each_fault_is_categorised_and_healthy_items_stored_once(
         sync_registry(session, entries=list(runtime.classifier.registry.entries.values()))
         seed_sources(session, specs=specs, outlet_ids=outlet_ids(session))
 
-    report = asyncio.run(jobs.collect(runtime, only_due=False, trigger="test"))
+    report = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
     outcomes = {o.name: o for o in report.outcomes}
     for path, (_, category) in faults.items():
         assert (outcomes[path].status, outcomes[path].category) == ("error", category), path
@@ -108,7 +108,22 @@ def test_each_fault_is_categorised_and_healthy_items_stored_once(
         assert rate_limited.next_check_at is not None and rate_limited.last_checked_at is not None
         assert rate_limited.next_check_at - rate_limited.last_checked_at >= timedelta(seconds=600)
 
-    again = asyncio.run(jobs.collect(runtime, only_due=False, trigger="test"))
+    again = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
     statuses = {o.name: o.status for o in again.outcomes}
     assert statuses["healthy-1"] == statuses["healthy-2"] == "not_modified"
     assert again.items_new == 0
+    assert not set(faults) & set(statuses)  # failing sources back off, even with --all
+    forced = asyncio.run(jobs.collect(runtime, selection="every", trigger="test"))
+    assert {o.name for o in forced.failed} == {
+        "/500.xml",
+        "/404.xml",
+        "/cdata.xml",
+        "/html.xml",
+        "/empty.xml",
+        "/hang.xml",
+        "/drip.xml",
+        "/loop.xml",
+        "/429.xml",
+        "/50mb.xml",
+        "/bomb.xml",
+    }

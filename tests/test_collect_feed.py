@@ -87,12 +87,12 @@ def _add_source(runtime: Runtime, url: str, name: str = "Testfeed") -> None:
 def test_feed_stores_exactly_the_mentions_once(runtime: Runtime, http_server: LocalServer) -> None:
     _add_source(runtime, _serve_feed(http_server))
 
-    first = asyncio.run(jobs.collect(runtime, only_due=False, trigger="test"))
+    first = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
     outcome = first.outcomes[0]
     assert (outcome.status, outcome.seen, outcome.new) == ("ok", 10, len(MENTIONING))
     assert outcome.seen == outcome.new + outcome.known + outcome.skipped
 
-    second = asyncio.run(jobs.collect(runtime, only_due=False, trigger="test"))
+    second = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
     assert second.items_new == 0
     assert second.outcomes[0].status == "not_modified"
     assert http_server.requests[-1][1].get("if-none-match") == '"v1"'
@@ -121,7 +121,7 @@ def test_counts_endpoint_agrees_with_items_endpoint(
     runtime: Runtime, http_server: LocalServer
 ) -> None:
     _add_source(runtime, _serve_feed(http_server))
-    asyncio.run(jobs.collect(runtime, only_due=False, trigger="test"))
+    asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
     with serve_api(create_app(runtime)) as client:
         _check_counts_against_items(client)
 
@@ -145,7 +145,7 @@ def test_failing_source_is_recorded_and_others_still_collected(
 ) -> None:
     _add_source(runtime, _serve_feed(http_server))
     _add_source(runtime, http_server.url("/missing.xml"), name="Kapotte feed")
-    report = asyncio.run(jobs.collect(runtime, only_due=False, trigger="test"))
+    report = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
     assert report.items_new == len(MENTIONING)
     [failed] = report.failed
     assert failed.category == "not_found"

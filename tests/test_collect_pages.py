@@ -113,7 +113,7 @@ def test_pages_are_fetched_extracted_and_remembered(
                 SourceSpec("Sitemap", "sitemap", urls["sitemap"], outlet="Tubantia", pages="all"),
             ],
         )
-    report = asyncio.run(jobs.collect(runtime, only_due=False, trigger="test"))
+    report = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
     outcomes = {o.name: o for o in report.outcomes}
     feed = outcomes["Testkrant"]
     assert (feed.status, feed.seen, feed.new, feed.skipped) == ("ok", 4, 2, 2)
@@ -152,9 +152,39 @@ def test_pages_are_fetched_extracted_and_remembered(
         ),
         etag='"f2"',
     )
-    again = asyncio.run(jobs.collect(runtime, only_due=False, trigger="test"))
+    again = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
     feed = {o.name: o for o in again.outcomes}["Testkrant"]
     assert (feed.seen, feed.new, feed.known, feed.skipped) == (2, 0, 1, 1)
     assert (
         http_server.hits("/artikel/1") == 1 and http_server.hits("/artikel/2") == 1
     )  # not refetched
+
+
+def test_an_article_in_two_feeds_is_fetched_once(
+    runtime: Runtime, http_server: LocalServer
+) -> None:
+    http_server.add(
+        "/artikel/7",
+        _page("Gedeeld artikel", True, PUBLISHED),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    shared = [
+        FeedItem(title="Gedeeld artikel", link=http_server.url("/artikel/7"), published=PUBLISHED)
+    ]
+    with unit_of_work(runtime.sessions) as session:
+        sync_registry(session, entries=list(runtime.classifier.registry.entries.values()))
+        seed_sources(
+            session,
+            outlet_ids=outlet_ids(session),
+            specs=[
+                SourceSpec(
+                    "Voorpagina", "feed", http_server.add("/a.xml", rss_feed(shared)), "NOS"
+                ),
+                SourceSpec(
+                    "Binnenland", "feed", http_server.add("/b.xml", rss_feed(shared)), "NOS"
+                ),
+            ],
+        )
+    report = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
+    assert sorted((o.new, o.known) for o in report.outcomes) == [(0, 1), (1, 0)]
+    assert http_server.hits("/artikel/7") == 1

@@ -12,14 +12,13 @@ from pathlib import Path
 import htmldate
 import pytest
 
+from collectors.page_screen import may_mention, normalise_for_screen
 from collectors.pages import (
     PageContent,
     date_from_url,
     decode_html,
     detect_language,
     extract_page,
-    may_mention,
-    normalise_for_screen,
     parse_datetime,
 )
 from tests.conftest import CORPUS

@@ -15,6 +15,7 @@ from db.coverage import ItemFilter, count_items
 from db.engine import unit_of_work
 from db.migrate import current_revision, downgrade, upgrade
 from service import jobs
+from service.collect import Selection
 from service.commands.app import app, console
 from service.commands.app import runtime as _runtime
 from service.periods import year_range
@@ -56,10 +57,17 @@ def db_current() -> None:
 @app.command()
 def collect(
     all_sources: Annotated[
-        bool, typer.Option("--all", help="Every enabled source, due or not.")
+        bool,
+        typer.Option(
+            "--all", help="Every enabled source, due or not, except failing ones still backing off."
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Every enabled source, failing ones included.")
     ] = False,
 ) -> None:
-    """Collect once now, with a progress bar and a summary table."""
+    """Collect once now (the due sources by default), with a progress bar and a summary."""
+    selection: Selection = "every" if force else "all" if all_sources else "due"
     runtime = _runtime()
     progress = Progress(
         TextColumn("{task.description}"),
@@ -74,7 +82,7 @@ def collect(
         report = asyncio.run(
             jobs.collect(
                 runtime,
-                only_due=not all_sources,
+                selection=selection,
                 trigger="cli",
                 on_start=lambda n: progress.update(task, total=n),
                 on_done=lambda o: progress.update(task, advance=1, description=o.name[:40]),
