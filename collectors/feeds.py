@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import fastfeedparser
 import feedparser
 
 from collectors.errors import CollectError
@@ -22,6 +23,7 @@ from collectors.html_text import html_to_text
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF|RDF)[\s>]", re.I)
 _FEED_END = re.compile(rb"</(rss|feed|rdf:RDF|RDF)>\s*$", re.I)
 _HTML_ROOT = re.compile(rb"<(!doctype html|html)[\s>]", re.I)
+_FAST_ROOT = re.compile(rb"<(rss|feed)[\s>]", re.I)
 _XML_ENCODING = re.compile(rb"(<\?xml[^>]*encoding=[\"'])([^\"']+)([\"'])", re.I)
 
 
@@ -111,10 +113,82 @@ def _utf8_when_it_is(body: bytes, content_type: str | None) -> tuple[bytes, str 
     return body, content_type
 
 
+def _fast_entry(raw: dict[str, Any]) -> FeedEntry | None:
+    link = (raw.get("link") or "").strip()
+    guid = raw.get("id")
+    if not link and guid and str(guid).startswith(("http://", "https://")):
+        link = str(guid)
+    if not link:  # podcast episodes often link only their audio file
+        enclosures = raw.get("enclosures") or []
+        link = enclosures[0].get("url", "") if enclosures else ""
+    if not link:
+        return None
+    description = raw.get("description") or ""
+    parts = [p.get("value", "") for p in raw.get("content") or [] if p.get("value")]
+    published = None
+    for key in ("published", "updated"):
+        if raw.get(key):
+            try:
+                published = datetime.fromisoformat(str(raw[key]))
+            except ValueError:
+                continue
+            published = published.replace(tzinfo=published.tzinfo or UTC).astimezone(UTC)
+            break
+    return FeedEntry(
+        link=link,
+        guid=str(guid) if guid else None,
+        title=html_to_text(raw.get("title") or ""),
+        summary=html_to_text(description),
+        # fastfeedparser repeats the description as content when there is no other
+        content="\n".join(html_to_text(p) for p in parts if p.strip() != description.strip()),
+        author=raw.get("author") or None,
+        published_at=published,
+        source_url=None,
+        source_name=None,
+    )
+
+
+def _misdeclared(body: bytes) -> bool:
+    """Bytes that are not UTF-8 in a document that says (or defaults to) UTF-8: lxml would
+    turn the diacritics into replacement characters; feedparser guesses windows-1252."""
+    declared = _XML_ENCODING.search(body[:200])
+    encoding = declared.group(2).decode("ascii", "replace").lower() if declared else "utf-8"
+    if encoding.replace("-", "").replace("_", "") not in ("utf8", "utf"):
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _parse_fast(body: bytes) -> ParsedFeed | None:
+    """RSS 2.0 and Atom through fastfeedparser (lxml; ~30x feedparser's speed here).
+    None for what it does not read as well: RSS 1.0/RDF, search feeds naming publishers
+    in <source>, and anything it cannot parse."""
+    if not _FAST_ROOT.search(body[:4096]) or b"<source " in body or _misdeclared(body):
+        return None
+    try:
+        parsed = fastfeedparser.parse(body)
+    except Exception:  # any failure here means: let feedparser try
+        return None
+    entries = [_fast_entry(raw) for raw in parsed.get("entries") or []]
+    usable = [entry for entry in entries if entry is not None]
+    feed = parsed.get("feed") or {}
+    return ParsedFeed(
+        title=html_to_text(feed.get("title") or ""),
+        entries=usable,
+        skipped=len(entries) - len(usable),
+    )
+
+
 def parse_feed(body: bytes, *, content_type: str | None = None) -> ParsedFeed:
     """Parse feed bytes; raises ``CollectError`` when they are not a usable feed."""
     check_feed_bytes(body)
     body, content_type = _utf8_when_it_is(body, content_type)
+    fast = _parse_fast(body)
+    if fast is not None:
+        return fast
     headers = {"content-type": content_type} if content_type else None
     parsed = feedparser.parse(
         body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False

@@ -1024,6 +1024,31 @@ def _drop_title_lines(paragraphs: list[str], titles: Iterable[str]) -> list[str]
     return paragraphs
 
 
+_INTRO_CLASS = re.compile(r"(^|[\s_-])(intro|lead|standfirst|kicker-text|summary)($|[\s_-])", re.I)
+
+
+def _intro(tree: lxml.html.HtmlElement) -> str:
+    """The standfirst when a page sets it apart from the article body (DPG's
+    ``article__intro``): trafilatura often leaves it out with the page furniture."""
+    scopes = tree.xpath("//article | //main") or [tree]
+    for element in scopes[0].iter("p", "div", "section"):
+        if not _INTRO_CLASS.search(str(element.get("class", ""))):
+            continue
+        if any(a.tag in ("a", "li", "aside", "nav", "footer") for a in element.iterancestors()):
+            continue  # a teaser of another article
+        text = _clean(element.text_content())
+        if 40 <= len(text) <= 1500:
+            return text
+    return ""
+
+
+def _with_intro(paragraphs: list[str], intro: str) -> list[str]:
+    key = _key(intro)[:120]
+    if not key or any(_key(p).startswith(key) for p in paragraphs[:6]):
+        return paragraphs
+    return [intro, *paragraphs]
+
+
 def _lead(paragraphs: list[str], description: str) -> str:
     """The standfirst: the body paragraph the description opens, else the first paragraph
     that reads as prose (not a caption, byline or date line), else the description."""
@@ -1111,6 +1136,7 @@ def extract_page(
     # trafilatura copying and cleaning them (about 7% of its time).
     strip_elements(tree, "script", "style", "svg", "template", with_tail=False)
     signs = _prune(tree)
+    intro = _intro(tree)
     paragraphs = _drop_title_lines(
         _paragraphs(_body_text(tree, url)), (title, _clean(meta.get("og:title")), author or "")
     )
@@ -1124,7 +1150,7 @@ def extract_page(
 
     return PageContent(
         title=title,
-        lead=_lead(paragraphs, description),
+        lead=_lead(_with_intro(paragraphs, intro), description),
         body=body,
         author=author,
         published_at=published_at,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 import pytest
 
 from collectors.errors import CollectError
-from collectors.feeds import parse_feed
+from collectors.feeds import _parse_fast, parse_feed
 from tests.conftest import corpus_file
 from tests.factories import FeedItem, rss_feed
 
@@ -80,3 +83,33 @@ def test_dutch_diacritics_survive_iso_8859_1() -> None:
     [entry] = parse_feed(body, content_type="application/rss+xml; charset=iso-8859-1").entries
     assert entry.title == "Coördinatie van de aanpak: ‘ernstig’"
     assert "financiële" in entry.summary
+
+
+def test_fast_and_full_parsers_read_a_dutch_feed_alike() -> None:
+    body = rss_feed(
+        [
+            FeedItem(
+                title="Rapporteur &amp; kabinet: ‘meer opvang’",
+                link="https://nos.nl/l/5",
+                description="<p>De <b>Nationaal Rapporteur</b> wil meer opvang.</p>",
+                content="<p>Lange tekst over coördinatie.</p>",
+                published=datetime(2025, 10, 17, 6, 0, tzinfo=UTC),
+                guid="nos-5",
+            ),
+            FeedItem(title="Zonder inhoud", link="https://nos.nl/l/6", description="Kort."),
+        ]
+    )
+    fast = _parse_fast(body)
+    assert fast is not None
+    # A <source> element sends the document to feedparser.
+    full = parse_feed(body.replace(b"</channel>", b"<source url='x'>x</source></channel>"))
+    assert fast.entries == [replace(e, source_url=None, source_name=None) for e in full.entries]
+    first, second = fast.entries
+    assert (first.title, first.summary, first.content) == (
+        "Rapporteur & kabinet: ‘meer opvang’",
+        "De Nationaal Rapporteur wil meer opvang.",
+        "Lange tekst over coördinatie.",
+    )
+    assert first.published_at == datetime(2025, 10, 17, 6, 0, tzinfo=UTC)
+    assert (first.link, first.guid) == ("https://nos.nl/l/5", "nos-5")
+    assert second.content == ""  # the description is not repeated as content
