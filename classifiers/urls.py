@@ -8,6 +8,7 @@ site rules where one article has several URL forms (NOS short links). See
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
@@ -92,8 +93,12 @@ def _unwrap_amp_cache(url: str) -> str:
     return url
 
 
+@functools.lru_cache(maxsize=65_536)
 def canonical_url(url: str) -> str:
-    """The canonical form of an article URL; raises ``InvalidURLError`` for non-URLs."""
+    """The canonical form of an article URL; raises ``InvalidURLError`` for non-URLs.
+
+    Cached: a collection run canonicalises each entry's URL more than once (identity,
+    then classification)."""
     text = url.strip()
     if not re.match(r"(?i)^https?://", text):
         raise InvalidURLError(f"not an http(s) URL: {url!r}")

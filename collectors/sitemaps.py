@@ -22,9 +22,9 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from collectors.dates import parse_datetime
 from collectors.errors import CollectError
 from collectors.feeds import FeedEntry
-from collectors.pages import parse_datetime
 
 # The sitemaps protocol's own limit for one (uncompressed) sitemap file.
 DEFAULT_MAX_BYTES = 50_000_000

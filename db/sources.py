@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Table, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Source
@@ -78,7 +79,9 @@ def record_success(
     }
     if new_items:
         values["last_item_at"] = now
-    session.execute(update(Source).where(Source.id == source_id).values(**values))
+    # A Core statement: the ORM's bulk-update path costs ~1 ms a source for nothing here.
+    table = cast(Table, Source.__table__)
+    session.execute(update(table).where(table.c.id == source_id).values(**values))
 
 
 def record_failure(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -17,13 +18,15 @@ from classifiers.urls import InvalidURLError, canonical_url
 from collectors.address_guard import ensure_public
 from collectors.errors import CollectError
 from collectors.fetch import Fetcher
-from collectors.pages import PageContent
 from db.corrections import add_correction, get_item, outlet_by_name
 from db.items import ItemRecord, MentionRecord, item_id_by_url, store_item
 from service.articles import PAGE_ACCEPT
 from service.extraction import Extractor
 from service.records import OutletResolver
 from service.runtime import Runtime
+
+if TYPE_CHECKING:
+    from collectors.pages import PageContent
 
 
 class ManualEntryError(ValueError):

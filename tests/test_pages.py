@@ -12,15 +12,9 @@ from pathlib import Path
 import htmldate
 import pytest
 
+from collectors.dates import date_from_url, parse_datetime
 from collectors.page_screen import may_mention, normalise_for_screen
-from collectors.pages import (
-    PageContent,
-    date_from_url,
-    decode_html,
-    detect_language,
-    extract_page,
-    parse_datetime,
-)
+from collectors.pages import PageContent, decode_html, detect_language, extract_page
 from tests.conftest import CORPUS
 
 PAGES = CORPUS / "pages"

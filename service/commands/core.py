@@ -13,7 +13,6 @@ from rich.table import Table
 
 from db.coverage import ItemFilter, count_items
 from db.engine import unit_of_work
-from db.migrate import current_revision, downgrade, upgrade
 from service import jobs
 from service.collect import Selection
 from service.commands.app import app, console
@@ -31,6 +30,8 @@ def db_upgrade(
     seed: Annotated[bool, typer.Option(help="Add the shipped outlets and sources.")] = True,
 ) -> None:
     """Migrate the database to REVISION and seed the shipped registries."""
+    from db.migrate import current_revision, upgrade  # alembic: only here
+
     runtime = _runtime()
     upgrade(runtime.engine, revision)
     if seed and revision == "head":
@@ -43,6 +44,8 @@ def db_upgrade(
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]) -> None:
     """Migrate the database down to REVISION (``base`` removes every table)."""
+    from db.migrate import current_revision, downgrade  # alembic: only here
+
     runtime = _runtime()
     downgrade(runtime.engine, revision)
     console.print(f"database at revision {current_revision(runtime.engine)}")
@@ -51,6 +54,8 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision."
 @db_app.command("current")
 def db_current() -> None:
     """Print the database's schema revision."""
+    from db.migrate import current_revision  # alembic: only here
+
     console.print(current_revision(_runtime().engine) or "empty database")
 
 
@@ -93,13 +98,17 @@ def collect(
         table.add_column(
             column, justify="right" if column in ("seen", "new", "known", "skipped") else "left"
         )
-    for o in sorted(report.outcomes, key=lambda o: (o.status != "error", o.name)):
+    # With many sources, the sources with news or trouble; the rest is in the totals.
+    shown = [o for o in report.outcomes if len(report.outcomes) <= 50 or o.new or o.error]
+    for o in sorted(shown, key=lambda o: (o.status != "error", o.name)):
         table.add_row(
             o.name, o.status, str(o.seen), str(o.new), str(o.known), str(o.skipped), o.error or ""
         )
     console.print(table)
+    unchanged = sum(o.status == "not_modified" for o in report.outcomes)
     console.print(
-        f"{len(report.outcomes)} sources, {len(report.failed)} failed, {report.items_new} new items"
+        f"{len(report.outcomes)} sources ({unchanged} unchanged), {len(report.failed)} failed, "
+        f"{report.items_new} new items; {sum(o.seen for o in report.outcomes)} entries seen"
     )
 
 

@@ -10,7 +10,6 @@ from rich.table import Table
 
 from db.engine import unit_of_work
 from service.commands.app import app, console, runtime
-from service.nexis_import import NexisImporter
 from service.reprints import update_reprints
 
 import_app = typer.Typer(no_args_is_help=True, help="Import items from news databases.")
@@ -24,6 +23,8 @@ def nexis(
     ],
 ) -> None:
     """Import LexisNexis exports; each file is one unit of work (all of it or nothing)."""
+    from service.nexis_import import NexisImporter  # python-docx and RTF: only when importing
+
     rt = runtime()
     importer = NexisImporter(classifier=rt.classifier, zone=rt.settings.zone)
     table = Table(title="LexisNexis import")
