@@ -166,8 +166,11 @@ class MentionDetector:
         qualified = [c for c in candidates if self._qualified(folded[c.place], c)]
         candidates = [c for c in candidates if c not in qualified]
         other_office = bool(qualified) or any(self._exclusions.search(f) for f in folded.values())
+        # Another country's national rapporteur makes the generic forms ambiguous; a UN or
+        # EU "rapporteur" does not (it has no "nationaal").
+        foreign = any(c.kind in ("strong", "generic", "anchor_only") for c in qualified)
         accepted = self._accept(
-            candidates, texts, folded, day, foreign=bool(qualified), other_office=other_office
+            candidates, texts, folded, day, foreign=foreign, other_office=other_office
         )
         return [
             MentionHit(
@@ -254,7 +257,7 @@ class MentionDetector:
         if c.kind != "holder" or c.holder is None:
             return False
         if c.holder.in_office(day):
-            return True
+            return True  # the brief's rule; a namesake in office is counted too
         window = folded[max(0, c.start - HOLDER_TIE_RADIUS) : c.end + HOLDER_TIE_RADIUS]
         return "rapporteur" in window
 

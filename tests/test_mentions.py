@@ -133,3 +133,27 @@ def test_the_mechanism_serves_another_organisation() -> None:
 def test_invalid_watchlist_is_refused_with_the_reason() -> None:
     with pytest.raises(ValueError, match="invalid watchlist"):
         parse_watchlist({"forms": ["x"]})
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Duitsland heeft sinds kort een eigen nationaal rapporteur mensenhandel.", []),
+        ("Zij is nationaal rapporteur voor Nederland bij het FIDE-congres.", []),
+        (
+            "Volgens de mensenhandelrapporteur stijgt het aantal slachtoffers.",
+            ["mensenhandelrapporteur"],
+        ),
+        ("Volgens de Nationaal Raporteur stijgt het aantal slachtoffers.", ["nationaal raporteur"]),
+        (
+            "The Netherlands' National Rapporteur published new figures.",
+            ["the netherlands' national rapporteur"],
+        ),
+        (
+            "De VN-rapporteur was kritisch. Ook de Nationaal Rapporteur Mensenhandel reageerde.",
+            ["nationaal rapporteur mensenhandel"],
+        ),
+    ],
+)
+def test_roles_misspellings_and_neighbouring_offices(body: str, expected: list[str]) -> None:
+    assert forms(body) == expected

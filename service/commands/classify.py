@@ -75,14 +75,20 @@ def evaluate(
     table = Table(title="Classifier evaluation")
     for column in ("classifier", "set", "n", "precision", "recall", "target", "wrong (ids)"):
         table.add_column(column)
+    everything: list[dict[str, object]] = []
     for path in sorted(data.glob("mentions*.jsonl")):
         records = list(read_jsonl(path))
+        everything += records
         found, roles = score_mentions(classifier, records)
         scores = [f"{found.precision:.3f}", f"{found.recall:.3f}"]
         _row(table, "mentions", path.name, len(records), scores, "≥ 0.98 / ≥ 0.98", found.errors)
         if roles.total:
             share = [f"{roles.share:.3f} correct", ""]
             _row(table, "mention role", path.name, roles.total, share, "", roles.errors)
+    if everything:
+        found, _ = score_mentions(classifier, everything)
+        scores = [f"{found.precision:.3f}", f"{found.recall:.3f}"]
+        _row(table, "mentions", "all sets", len(everything), scores, "≥ 0.98 / ≥ 0.98", ())
     reprints = data / "reprints.jsonl"
     if reprints.exists():
         links = score_reprints(classifier, list(read_jsonl(reprints)))
