@@ -42,6 +42,18 @@ class OutletEntry:
     region: str | None
     publisher_group: str | None
 
+    def as_match(self, domain: str) -> OutletMatch:
+        """This registry outlet as the outlet of an item on ``domain``."""
+        return OutletMatch(
+            domain=domain,
+            outlet=self.name,
+            publication_type=self.publication_type,
+            medium=self.medium,
+            region=self.region,
+            publisher_group=self.publisher_group,
+            verified=True,
+        )
+
 
 class RegistryError(ValueError):
     """The outlet registry file is invalid; the message names the entry."""
@@ -165,15 +177,7 @@ class OutletRegistry:
         domain = domain_of(url)
         entry = self.entry_for_domain(domain)
         if entry is not None:
-            return OutletMatch(
-                domain=domain,
-                outlet=entry.name,
-                publication_type=entry.publication_type,
-                medium=entry.medium,
-                region=entry.region,
-                publisher_group=entry.publisher_group,
-                verified=True,
-            )
+            return entry.as_match(domain)
         return OutletMatch(
             domain=domain,
             outlet=domain,

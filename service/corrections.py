@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy.orm import Session
 
@@ -27,15 +27,10 @@ from db.corrections import (
 from db.models import PUBLICATION_TYPES, REPRINT_POLICIES, Correction, Item
 
 CORRECTION_RULE_VERSION = "correction-1"
-ACTIONS = (
-    "not_mention",
-    "mention",
-    "set_outlet",
-    "set_type",
-    "mark_reprint",
-    "unmark_reprint",
-    "delete",
-)
+Action = Literal[
+    "not_mention", "mention", "set_outlet", "set_type", "mark_reprint", "unmark_reprint", "delete"
+]
+ACTIONS: tuple[str, ...] = get_args(Action)
 
 
 class CorrectionError(ValueError):

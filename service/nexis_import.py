@@ -71,15 +71,7 @@ class NexisImporter:
     def _outlet(self, session: Session, publication: str) -> Outlet:
         entry = self.classifier.registry.entry_for_name(publication)
         if entry is not None:
-            match = OutletMatch(
-                domain=entry.domains[0] if entry.domains else "",
-                outlet=entry.name,
-                publication_type=entry.publication_type,
-                medium=entry.medium,
-                region=entry.region,
-                publisher_group=entry.publisher_group,
-                verified=True,
-            )
+            match = entry.as_match(entry.domains[0] if entry.domains else "")
         else:
             match = OutletMatch(
                 domain="",

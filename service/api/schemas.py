@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
+from service.corrections import Action
+
 PublicationType = Literal["national", "regional", "news_site", "trade", "corporate", "other"]
 Medium = Literal["print", "online", "radio", "tv", "podcast"]
 Policy = Literal["regional_of_national", "story"]
@@ -101,15 +103,7 @@ class CorrectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     item_id: int
-    action: Literal[
-        "not_mention",
-        "mention",
-        "set_outlet",
-        "set_type",
-        "mark_reprint",
-        "unmark_reprint",
-        "delete",
-    ]
+    action: Action
     value: dict[str, Any] = Field(
         default_factory=dict,
         examples=[{"original_item_id": 12}, {"publication_type": "trade"}, {"outlet": "NOS"}],
