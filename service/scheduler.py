@@ -8,7 +8,6 @@ takes over when the first stops renewing (it died, or lost its database).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import socket
@@ -76,7 +75,9 @@ class LeasedScheduler:
         """Collect every due source once, if this process holds the lease."""
         if not self.holding:
             return
-        report = asyncio.run(jobs.collect(self.runtime, selection="due", trigger="schedule"))
+        report = jobs.run_collection(
+            jobs.collect(self.runtime, selection="due", trigger="schedule")
+        )
         if report.outcomes:
             log.info(
                 "scheduled run %s: %d sources, %d new items, %d failed",

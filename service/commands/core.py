@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import signal
 from typing import Annotated
@@ -84,7 +83,7 @@ def collect(
     )
     task = progress.add_task("collecting", total=None)
     with progress:
-        report = asyncio.run(
+        report = jobs.run_collection(
             jobs.collect(
                 runtime,
                 selection=selection,
