@@ -165,7 +165,17 @@ class Collector:
             report = RunReport(run_id=start_run(session, trigger=trigger, now=_now()))
 
         async def one(job: SourceJob) -> None:
-            outcome = await self.collect_source(job)
+            try:
+                outcome = await self.collect_source(job)
+            except Exception as error:  # one source's bug or database error ends that source only
+                log.exception("source %s (%s): unexpected failure", job.name, job.url)
+                outcome = SourceOutcome(
+                    source_id=job.id,
+                    name=job.name,
+                    status="error",
+                    error=f"internal: {error!r}",
+                    category="internal",
+                )
             report.outcomes.append(outcome)
             if on_done is not None:
                 on_done(outcome)

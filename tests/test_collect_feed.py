@@ -153,3 +153,54 @@ def test_failing_source_is_recorded_and_others_still_collected(
         broken = session.scalars(select(Source).where(Source.name == "Kapotte feed")).one()
         assert broken.error_count == 1 and "404" in (broken.last_error or "")
         assert broken.next_check_at is not None
+
+
+def test_a_database_failure_in_one_source_ends_that_source_only(
+    runtime: Runtime, http_server: LocalServer
+) -> None:
+    bad = http_server.add(
+        "/bad.xml",
+        rss_feed(
+            [
+                FeedItem(
+                    title="Nationaal Rapporteur: kapot",
+                    link="https://nos.nl/l/666",
+                    description="De Nationaal Rapporteur Mensenhandel waarschuwt.",
+                    published=PUBLISHED,
+                )
+            ]
+        ),
+    )
+    _add_source(runtime, _serve_feed(http_server))
+    _add_source(runtime, bad, name="Kapot")
+    sqlite = runtime.engine.dialect.name == "sqlite"
+    trigger = (
+        [
+            "CREATE TRIGGER refuse BEFORE INSERT ON items WHEN NEW.canonical_url LIKE '%/666' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END"
+        ]
+        if sqlite
+        else [
+            "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN IF NEW.canonical_url LIKE "
+            "'%%/666' THEN RAISE EXCEPTION 'refused by test trigger'; END IF; RETURN NEW; END $$ "
+            "LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION refuse()",
+        ]
+    )
+    with runtime.engine.begin() as connection:
+        for statement in trigger:
+            connection.exec_driver_sql(statement)
+    try:
+        report = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
+    finally:
+        with runtime.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TRIGGER refuse" + ("" if sqlite else " ON items"))
+            if not sqlite:
+                connection.exec_driver_sql("DROP FUNCTION refuse()")
+    outcomes = {o.name: o for o in report.outcomes}
+    assert outcomes["Kapot"].category == "internal" and "refused" in (outcomes["Kapot"].error or "")
+    assert outcomes["Testfeed"].new == len(MENTIONING)
+    with unit_of_work(runtime.read_sessions) as session:
+        assert session.execute(select(func.count()).select_from(Item)).scalar_one() == len(
+            MENTIONING
+        )
