@@ -149,20 +149,3 @@ class SourceUpdate(BaseModel):
     enabled: bool | None = None
     pages: Literal["all", "matching", "none"] | None = None
     outlet: str | None = None
-
-
-class SourceOut(BaseModel):
-    id: int
-    name: str
-    kind: str
-    url: str
-    enabled: bool
-    last_success_at: datetime | None
-    last_checked_at: datetime | None
-    last_error: str | None
-    error_streak: int
-    items_found: int
-    last_item_at: datetime | None
-    next_check_at: datetime | None
-    needs_attention: bool
-    quiet: bool

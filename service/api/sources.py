@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -21,30 +20,30 @@ from db.sources import (
     update_source,
 )
 from service.api.deps import ReadSession, WriteSession
-from service.api.schemas import SourceIn, SourceOut, SourceUpdate
-from service.source_health import health_of
+from service.api.schemas import SourceIn, SourceUpdate
+from service.source_health import SourceHealth, health_of
 
 router = APIRouter(prefix="/api/v1/sources", tags=["sources"])
 
 
-@router.get("", response_model=list[SourceOut])
+@router.get("", response_model=list[SourceHealth])
 def sources(
     session: ReadSession,
     unhealthy: Annotated[bool, Query(description="Only failing or quiet sources.")] = False,
-) -> list[SourceOut]:
+) -> list[SourceHealth]:
     """Every source: last success, last error, error streak, items found, next check."""
     now = datetime.now(UTC)
     rows = [health_of(source, now=now) for source in list_sources(session)]
-    return [SourceOut(**asdict(row)) for row in rows if row.unhealthy or not unhealthy]
+    return [row for row in rows if row.unhealthy or not unhealthy]
 
 
-def _out(session: Session, source_id: int) -> SourceOut:
+def _out(session: Session, source_id: int) -> SourceHealth:
     source = session.get_one(Source, source_id)
-    return SourceOut(**asdict(health_of(source, now=datetime.now(UTC))))
+    return health_of(source, now=datetime.now(UTC))
 
 
-@router.post("", response_model=SourceOut, status_code=201)
-def create_source(body: SourceIn, session: WriteSession) -> SourceOut:
+@router.post("", response_model=SourceHealth, status_code=201)
+def create_source(body: SourceIn, session: WriteSession) -> SourceHealth:
     """Add a source; it is due at once."""
     known = outlet_ids(session)
     if body.outlet is not None and body.outlet not in known:
@@ -59,8 +58,8 @@ def create_source(body: SourceIn, session: WriteSession) -> SourceOut:
     return _out(session, source_id)
 
 
-@router.patch("/{source_id}", response_model=SourceOut)
-def change_source(source_id: int, body: SourceUpdate, session: WriteSession) -> SourceOut:
+@router.patch("/{source_id}", response_model=SourceHealth)
+def change_source(source_id: int, body: SourceUpdate, session: WriteSession) -> SourceHealth:
     """Rename, enable or disable a source, or change its page policy or outlet."""
     outlet_id = None
     if body.outlet is not None:
