@@ -397,7 +397,21 @@ def _classic_article(blocks: list[_Block], position: int) -> NexisArticle:
     for block in trailer:
         if labelled := block.label():
             trailer_fields.setdefault(*labelled)
-    load_date = trailer_fields.get("load-date")
+    body = "\n".join(block.text for block in main[body_at:])
+    return _article(title, publication, published_on, fields, trailer_fields, body, position)
+
+
+def _article(
+    title: str,
+    publication: str,
+    published_on: date,
+    fields: dict[str, str],
+    trailer: dict[str, str],
+    body: str,
+    position: int,
+) -> NexisArticle:
+    """An article from the labelled fields both layouts share (header and trailer)."""
+    load_date = trailer.get("load-date")
     return NexisArticle(
         title=title,
         publication=publication,
@@ -405,8 +419,8 @@ def _classic_article(blocks: list[_Block], position: int) -> NexisArticle:
         length_words=_length(fields["length"]) if "length" in fields else None,
         byline=fields.get("byline") or None,
         section=_section(fields["section"]) if "section" in fields else None,
-        body="\n".join(block.text for block in main[body_at:]),
-        language=_language(trailer_fields["language"]) if "language" in trailer_fields else None,
+        body=body,
+        language=_language(trailer["language"]) if "language" in trailer else None,
         load_date=parse_nexis_date(load_date) if load_date else None,
         position=position,
     )
@@ -528,16 +542,5 @@ def _uni_article(lines: list[str], position: int) -> NexisArticle:
     for line in lines[body_end:]:
         if labelled := _uni_label(line):
             trailer.setdefault(*labelled)
-    load_date = trailer.get("load-date")
-    return NexisArticle(
-        title=title,
-        publication=publication,
-        published_on=published_on,
-        length_words=_length(fields["length"]) if "length" in fields else None,
-        byline=fields.get("byline") or None,
-        section=_section(fields["section"]) if "section" in fields else None,
-        body="\n".join(lines[body_start:body_end]),
-        language=_language(trailer["language"]) if "language" in trailer else None,
-        load_date=parse_nexis_date(load_date) if load_date else None,
-        position=position,
-    )
+    body = "\n".join(lines[body_start:body_end])
+    return _article(title, publication, published_on, fields, trailer, body, position)

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from db.chunks import chunks
 from db.models import Item, Mention, SeenEntry
 from db.upsert import insert_ignore, insert_many_ignore
 
@@ -106,22 +107,18 @@ def _remember_url(session: Session, *, canonical_url: str, url: str) -> None:
 
 def known_urls(session: Session, *, canonical_urls: list[str]) -> set[str]:
     """Which of these canonical URLs are stored already."""
-    found: set[str] = set()
-    for start in range(0, len(canonical_urls), 500):
-        chunk = canonical_urls[start : start + 500]
-        found.update(
-            session.scalars(select(Item.canonical_url).where(Item.canonical_url.in_(chunk)))
-        )
-    return found
+    return _present(session, Item.canonical_url, canonical_urls)
 
 
 def seen_urls(session: Session, *, canonical_urls: list[str]) -> set[str]:
     """Which of these URLs were looked at before and not stored (see ``SeenEntry``)."""
+    return _present(session, SeenEntry.canonical_url, canonical_urls)
+
+
+def _present(session: Session, column: InstrumentedAttribute[str], values: list[str]) -> set[str]:
     found: set[str] = set()
-    for start in range(0, len(canonical_urls), 500):
-        chunk = canonical_urls[start : start + 500]
-        query = select(SeenEntry.canonical_url).where(SeenEntry.canonical_url.in_(chunk))
-        found.update(session.scalars(query))
+    for chunk in chunks(values):
+        found.update(session.scalars(select(column).where(column.in_(chunk))))
     return found
 
 

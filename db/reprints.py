@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
+from db.chunks import chunks
 from db.models import Item, Outlet, ReprintLink
 
 
@@ -73,19 +74,15 @@ def counted_rows_between(
 
 def counted_rows_with_keys(session: Session, *, keys: Iterable[str]) -> list[ReprintRow]:
     """Counted items carrying one of these publisher article ids, whatever their date."""
-    wanted = sorted(set(keys))
     rows: list[ReprintRow] = []
-    for start in range(0, len(wanted), 500):
-        rows += _rows(
-            session, _rows_query().where(Item.article_key.in_(wanted[start : start + 500]))
-        )
+    for chunk in chunks(sorted(set(keys))):
+        rows += _rows(session, _rows_query().where(Item.article_key.in_(chunk)))
     return rows
 
 
 def item_dates(session: Session, *, item_ids: list[int]) -> list[datetime]:
     dates: list[datetime] = []
-    for start in range(0, len(item_ids), 500):
-        chunk = item_ids[start : start + 500]
+    for chunk in chunks(item_ids):
         dates += session.scalars(select(Item.counted_at).where(Item.id.in_(chunk)))
     return dates
 
@@ -108,10 +105,8 @@ def replace_auto_links(
     Links staff set by hand stay; corrections are applied again by the caller.
     Returns how many links were written.
     """
-    ids = sorted(item_ids)
     manual: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(sorted(item_ids)):
         session.execute(
             delete(ReprintLink).where(
                 ReprintLink.policy == policy,

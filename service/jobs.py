@@ -10,6 +10,7 @@ from typing import Any
 from collectors.fetch import Fetcher
 from collectors.robots import RobotsCache
 from db.engine import unit_of_work
+from db.runs import finish_run, start_run
 from service.articles import ArticleStage
 from service.collect import Collector, RunReport, Selection, SourceOutcome, load_jobs
 from service.extraction import Extractor
@@ -38,11 +39,26 @@ async def collect(
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[SourceOutcome], None] | None = None,
 ) -> RunReport:
-    """One collection run over the sources ``selection`` picks."""
-    with unit_of_work(runtime.sessions) as session:
+    """One collection run over the sources ``selection`` picks. When none is picked (most
+    scheduler ticks) the run is recorded without starting a client or extraction workers."""
+    with unit_of_work(runtime.read_sessions) as session:
         jobs = load_jobs(session, now=datetime.now(UTC), selection=selection)
     if on_start is not None:
         on_start(len(jobs))
+    if not jobs:
+        with unit_of_work(runtime.sessions) as session:
+            now = datetime.now(UTC)
+            run_id = start_run(session, trigger=trigger, now=now)
+            finish_run(
+                session,
+                run_id=run_id,
+                now=now,
+                outcomes={},
+                sources_ok=0,
+                sources_failed=0,
+                items_new=0,
+            )
+        return RunReport(run_id=run_id)
     async with (
         Fetcher(runtime.fetch_limits()) as fetcher,
         Extractor(runtime.settings.extract_workers) as extractor,
