@@ -8,7 +8,6 @@ site rules where one article has several URL forms (NOS short links). See
 
 from __future__ import annotations
 
-import functools
 import re
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
@@ -93,12 +92,28 @@ def _unwrap_amp_cache(url: str) -> str:
     return url
 
 
-@functools.lru_cache(maxsize=65_536)
+CACHE_SIZE = 65_536
+_canonical_cache: dict[str, str] = {}
+
+
 def canonical_url(url: str) -> str:
     """The canonical form of an article URL; raises ``InvalidURLError`` for non-URLs.
 
-    Cached: a collection run canonicalises each entry's URL more than once (identity,
-    then classification)."""
+    Cached, with each result also as its own key: a collection run canonicalises an
+    entry's link, then classifies the article under the canonical URL, which is its own
+    canonical form."""
+    cached = _canonical_cache.get(url)
+    if cached is not None:
+        return cached
+    canonical = compute_canonical_url(url)
+    if len(_canonical_cache) >= CACHE_SIZE:
+        _canonical_cache.clear()
+    _canonical_cache[url] = _canonical_cache[canonical] = canonical
+    return canonical
+
+
+def compute_canonical_url(url: str) -> str:
+    """``canonical_url`` without the cache."""
     text = url.strip()
     if not re.match(r"(?i)^https?://", text):
         raise InvalidURLError(f"not an http(s) URL: {url!r}")

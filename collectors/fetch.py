@@ -99,6 +99,16 @@ class _HostGate:
         self._semaphore.release()
 
 
+class _Cookies(httpx.Cookies):
+    """httpx passes every response through urllib's cookie machinery (a tenth of a
+    millisecond each, most of it building request and response adapters); only a response
+    that sets a cookie has anything for the jar."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        if "set-cookie" in response.headers:
+            super().extract_cookies(response)
+
+
 class Fetcher:
     """Shared async HTTP client. Use as ``async with Fetcher(limits) as fetcher``."""
 
@@ -125,6 +135,9 @@ class Fetcher:
             headers={"User-Agent": limits.user_agent, "Accept-Encoding": "gzip, deflate"},
             trust_env=False,
         )
+        # Cookies are kept (consent walls set one and redirect back); the client's setter
+        # would copy the jar into a plain Cookies, hence the attribute.
+        self._client._cookies = _Cookies()
         self._all = asyncio.Semaphore(limits.concurrency)
         self._hosts: dict[str, _HostGate] = {}
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from db.chunks import chunks
 from db.models import Item, Mention, SeenEntry
-from db.upsert import insert_ignore, insert_many_ignore
+from db.upsert import insert_many_ignore, insert_many_returning
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,47 +54,73 @@ def store_item(session: Session, *, record: ItemRecord) -> int | None:
 
     For a known item, a URL not seen before is added to its other URLs.
     """
-    new_id = insert_ignore(
+    return store_items(session, records=[record])[0]
+
+
+def store_items(session: Session, *, records: list[ItemRecord]) -> list[int | None]:
+    """``store_item`` for many records in two statements (items, then their mentions);
+    the new ids in the records' order, None where the canonical URL was known (or came
+    earlier in ``records``)."""
+    if not records:
+        return []
+    inserted = insert_many_returning(
         session,
         Item.__table__,  # type: ignore[arg-type]
-        {
-            "canonical_url": record.canonical_url,
-            "urls": list(dict.fromkeys([record.url, *record.other_urls])),
-            "guid": record.guid,
-            "source_id": record.source_id,
-            "outlet_id": record.outlet_id,
-            "publication_type": record.publication_type,
-            "medium": record.medium,
-            "title": record.title,
-            "lead": record.lead,
-            "body": record.body,
-            "author": record.author,
-            "published_at": record.published_at,
-            "published_at_source": record.published_at_source,
-            "first_seen_at": record.first_seen_at,
-            "counted_at": record.published_at or record.first_seen_at,
-            "language": record.language,
-            "completeness": record.completeness,
-            "fingerprint": record.fingerprint,
-            "article_key": record.article_key,
-            "origin": record.origin,
-            "section": record.section,
-            "length_words": record.length_words,
-            "is_mention": True,
-            "classifier_version": record.classifier_version,
-        },
+        [_item_row(record) for record in records],
         conflict=["canonical_url"],
+        key="canonical_url",
     )
-    if new_id is None:
-        for url in (record.url, *record.other_urls):
-            _remember_url(session, canonical_url=record.canonical_url, url=url)
-        return None
-    session.add_all(
-        Mention(item_id=new_id, form=m.form, place=m.place, role=m.role, snippet=m.snippet)
-        for m in record.mentions
-    )
-    session.flush()
-    return new_id
+    ids: list[int | None] = []
+    mentions: list[dict[str, object]] = []
+    for record in records:
+        new_id = inserted.pop(record.canonical_url, None)
+        ids.append(new_id)
+        if new_id is None:
+            for url in (record.url, *record.other_urls):
+                _remember_url(session, canonical_url=record.canonical_url, url=url)
+            continue
+        mentions += (
+            {
+                "item_id": new_id,
+                "form": m.form,
+                "place": m.place,
+                "role": m.role,
+                "snippet": m.snippet,
+            }
+            for m in record.mentions
+        )
+    if mentions:
+        session.execute(insert(Mention), mentions)
+    return ids
+
+
+def _item_row(record: ItemRecord) -> dict[str, object]:
+    return {
+        "canonical_url": record.canonical_url,
+        "urls": list(dict.fromkeys([record.url, *record.other_urls])),
+        "guid": record.guid,
+        "source_id": record.source_id,
+        "outlet_id": record.outlet_id,
+        "publication_type": record.publication_type,
+        "medium": record.medium,
+        "title": record.title,
+        "lead": record.lead,
+        "body": record.body,
+        "author": record.author,
+        "published_at": record.published_at,
+        "published_at_source": record.published_at_source,
+        "first_seen_at": record.first_seen_at,
+        "counted_at": record.published_at or record.first_seen_at,
+        "language": record.language,
+        "completeness": record.completeness,
+        "fingerprint": record.fingerprint,
+        "article_key": record.article_key,
+        "origin": record.origin,
+        "section": record.section,
+        "length_words": record.length_words,
+        "is_mention": True,
+        "classifier_version": record.classifier_version,
+    }
 
 
 def _remember_url(session: Session, *, canonical_url: str, url: str) -> None:

@@ -23,7 +23,7 @@ from collectors.fetch import Fetcher, FetchResult
 from collectors.search_feeds import publisher_url
 from collectors.sitemaps import parse_sitemap
 from db.engine import unit_of_work
-from db.items import known_urls, remember_seen, seen_urls, store_item
+from db.items import known_urls, remember_seen, seen_urls, store_items
 from db.models import Outlet, Source
 from db.runs import finish_run, start_run
 from db.sources import due_sources, record_failure, record_success
@@ -37,6 +37,9 @@ FEED_ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 )
 MAX_CHILD_SITEMAPS = 5
+# Fetched sources worked on at the same time, per connection allowed in flight: enough to
+# keep every connection busy with their pages.
+SOURCES_PER_CONNECTION = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +156,10 @@ class Collector:
         self.fetcher = fetcher
         self.stage = stage
         self.outlets = OutletResolver()
+        # Every feed is requested at once (a slow server then costs its wait only once), but
+        # only a few fetched feeds are worked on at a time: parsing hundreds of feeds first
+        # would hold back every page fetch and leave the extraction workers idle for seconds.
+        self._working = asyncio.Semaphore(SOURCES_PER_CONNECTION * fetcher.limits.concurrency)
 
     async def run(
         self,
@@ -203,9 +210,10 @@ class Collector:
             if result.not_modified:
                 outcome.status = "not_modified"
             else:
-                entries, skipped = await self._entries(job, result)
-                outcome.seen, outcome.skipped = len(entries) + skipped, skipped
-                evaluations = await self._evaluate(job, entries, outcome)
+                async with self._working:
+                    entries, skipped = await self._entries(job, result)
+                    outcome.seen, outcome.skipped = len(entries) + skipped, skipped
+                    evaluations = await self._evaluate(job, entries, outcome)
         except CollectError as error:
             outcome.status, outcome.error, outcome.category = "error", str(error), error.category
             log.warning("source %s (%s) failed: %s", job.name, job.url, error)
@@ -285,17 +293,20 @@ class Collector:
         now = _now()
         seen: list[tuple[str, str]] = []
         with unit_of_work(self.sessions) as session:
+            records = []
             for evaluated in evaluations:
                 outcome.pages_fetched += evaluated.page is not None
-                if evaluated.outcome != "mention":
-                    outcome.skipped += 1
-                    if evaluated.outcome == "page_error":
-                        outcome.page_errors += 1  # not remembered: tried again next time
-                    else:
-                        seen.append((evaluated.canonical_url, evaluated.outcome))
+                if evaluated.outcome == "mention":
+                    records.append(
+                        item_record(session, self.outlets, job=job, evaluated=evaluated, now=now)
+                    )
                     continue
-                record = item_record(session, self.outlets, job=job, evaluated=evaluated, now=now)
-                item_id = store_item(session, record=record)
+                outcome.skipped += 1
+                if evaluated.outcome == "page_error":
+                    outcome.page_errors += 1  # not remembered: tried again next time
+                else:
+                    seen.append((evaluated.canonical_url, evaluated.outcome))
+            for item_id in store_items(session, records=records):
                 if item_id is None:
                     outcome.known += 1
                 else:

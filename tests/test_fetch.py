@@ -143,6 +143,23 @@ def test_redirects_are_followed_recorded_and_limited(http_server: LocalServer) -
     assert "more than 3" in _category(http_server.url("/chain0")).message
 
 
+def test_cookie_set_on_a_consent_redirect_is_sent_back(http_server: LocalServer) -> None:
+    def article(handler: BaseHTTPRequestHandler) -> None:
+        consented = "consent=yes" in (handler.headers.get("Cookie") or "")
+        body = b"article" if consented else b"cookie wall"
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    start = http_server.add(
+        "/consent", status=302, headers={"Set-Cookie": "consent=yes; Path=/", "Location": "/a"}
+    )
+    http_server.add("/a", handler=article)
+    assert _fetch(start).body == b"article"
+    assert _fetch(http_server.url("/a")).body == b"cookie wall"
+
+
 def test_body_cap_with_and_without_content_length(http_server: LocalServer) -> None:
     big = http_server.add("/big", b"a" * 50_000_000)
     assert _category(big).category == "too_large"

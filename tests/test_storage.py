@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, func, select, text
 
 from db.engine import session_factory, unit_of_work
-from db.items import ItemRecord, store_item
+from db.items import ItemRecord, store_item, store_items
 from db.models import Item, Mention
 from tests.factories import item_record
 
@@ -31,6 +31,35 @@ def test_store_item_once_and_remember_other_urls(engine: Engine) -> None:
         assert item.urls == ["https://nos.nl/artikel/1?utm_source=rss", "https://nos.nl/l/1"]
         assert session.scalar(select(func.count()).select_from(Mention)) == 1
         assert item.published_at == datetime(2025, 4, 3, 10, 0, tzinfo=UTC)
+
+
+def test_store_items_in_one_batch(engine: Engine) -> None:
+    sessions = session_factory(engine)
+    with unit_of_work(sessions) as session:
+        known = store_item(session, record=_record("https://nos.nl/artikel/1"))
+    repeated = _record("https://nos.nl/artikel/2")
+    repeated.url = "https://nos.nl/l/2"
+    records = [
+        _record("https://nos.nl/artikel/2"),
+        _record("https://nos.nl/artikel/1"),
+        repeated,
+        _record("https://nos.nl/artikel/3"),
+    ]
+    with unit_of_work(sessions) as session:
+        ids = store_items(session, records=records)
+    assert ids[1] is None and ids[2] is None
+    assert ids[0] is not None and ids[3] is not None and len({known, ids[0], ids[3]}) == 3
+    with unit_of_work(sessions) as session:
+        items = {item.canonical_url: item for item in session.scalars(select(Item))}
+        assert items["https://nos.nl/artikel/2"].id == ids[0]
+        assert items["https://nos.nl/artikel/2"].urls == [
+            "https://nos.nl/artikel/2?utm_source=rss",
+            "https://nos.nl/l/2",
+        ]
+        per_item = dict(
+            session.execute(select(Mention.item_id, func.count()).group_by(Mention.item_id)).all()
+        )
+        assert per_item == {known: 1, ids[0]: 1, ids[3]: 1}
 
 
 def test_concurrent_writers_store_once(engine: Engine) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.urls import InvalidURLError, article_key, canonical_url
+from classifiers.urls import InvalidURLError, article_key, canonical_url, compute_canonical_url
 
 
 @pytest.mark.parametrize(
@@ -44,6 +44,9 @@ from classifiers.urls import InvalidURLError, article_key, canonical_url
 )
 def test_canonical_url(raw: str, canonical: str) -> None:
     assert canonical_url(raw) == canonical
+    # The cache answers a canonical URL with itself: that must be what computing gives.
+    assert compute_canonical_url(canonical) == canonical
+    assert canonical_url(canonical) == canonical
 
 
 @pytest.mark.parametrize(
