@@ -205,7 +205,10 @@ class ReprintIndex:
         policy: str = DEFAULT_POLICY,
         window_days: int = 14,
         rules: ReprintRules | None = None,
+        sketches: dict[str, TextSketch] | None = None,
     ) -> None:
+        """``sketches``: text sketches by text, shared by indexes over the same items (one
+        per policy) so each text is sketched once."""
         if policy not in POLICIES:
             raise ValueError(f"unknown reprint policy {policy!r}; expected one of {POLICIES}")
         if window_days < 0:
@@ -225,6 +228,7 @@ class ReprintIndex:
         self._by_key: dict[str, list[ItemId]] = {}
         self._edges: dict[ItemId, dict[ItemId, float]] = {}
         self._links: dict[ItemId, ReprintLink] = {}
+        self._sketches = sketches
         self._strings: dict[str, str] = {}
         self._before: dict[ItemId, ReprintLink | None] = {}
 
@@ -322,7 +326,7 @@ class ReprintIndex:
     def _insert(self, item: ReprintItem) -> tuple[_Entry, npt.NDArray[np.uint32]]:
         if item.published_at.utcoffset() is None:
             raise ValueError(f"item {item.id!r}: published_at must be timezone-aware")
-        sketch = TextSketch.of(item.text)
+        sketch = self._sketch(item.text)
         slot = self._free.pop() if self._free else self._new_slot()
         entry = _Entry(
             id=item.id,
@@ -340,6 +344,14 @@ class ReprintIndex:
         self._entries[item.id] = entry
         self._slot_ids[slot] = item.id
         return entry, sketch.bands
+
+    def _sketch(self, text: str) -> TextSketch:
+        if self._sketches is None:
+            return TextSketch.of(text)
+        sketch = self._sketches.get(text)
+        if sketch is None:
+            sketch = self._sketches[text] = TextSketch.of(text)
+        return sketch
 
     def _new_slot(self) -> int:
         slot = len(self._slot_ids)
@@ -651,8 +663,9 @@ def detect_reprints(
     policy: str = DEFAULT_POLICY,
     window_days: int = 14,
     rules: ReprintRules | None = None,
+    sketches: dict[str, TextSketch] | None = None,
 ) -> dict[ItemId, ReprintLink]:
     """Reprint links over a set of items (the batch form of ``ReprintIndex``)."""
-    index = ReprintIndex(policy=policy, window_days=window_days, rules=rules)
+    index = ReprintIndex(policy=policy, window_days=window_days, rules=rules, sketches=sketches)
     index.add_many(items)
     return index.links()

@@ -30,12 +30,13 @@ class RobotsCache:
         """Whether our agent may fetch ``url``."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        lock = self._locks.setdefault(origin, asyncio.Lock())
-        async with lock:
-            cached = self._rules.get(origin)
-            if cached is None or time.monotonic() - cached[0] > CACHE_SECONDS:
-                cached = (time.monotonic(), await self._load(origin))
-                self._rules[origin] = cached
+        cached = self._rules.get(origin)
+        if cached is None or time.monotonic() - cached[0] > CACHE_SECONDS:
+            async with self._locks.setdefault(origin, asyncio.Lock()):  # one load per host
+                cached = self._rules.get(origin)
+                if cached is None or time.monotonic() - cached[0] > CACHE_SECONDS:
+                    cached = (time.monotonic(), await self._load(origin))
+                    self._rules[origin] = cached
         rules = cached[1]
         if isinstance(rules, bool):
             return rules

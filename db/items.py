@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import insert, literal, select, union_all, update
+from sqlalchemy.orm import Session
 
 from db.chunks import chunks
 from db.models import Item, Mention, SeenEntry
@@ -131,21 +131,21 @@ def _remember_url(session: Session, *, canonical_url: str, url: str) -> None:
         add_url(session, item_id=item_id, url=url)
 
 
-def known_urls(session: Session, *, canonical_urls: list[str]) -> set[str]:
-    """Which of these canonical URLs are stored already."""
-    return _present(session, Item.canonical_url, canonical_urls)
-
-
-def seen_urls(session: Session, *, canonical_urls: list[str]) -> set[str]:
-    """Which of these URLs were looked at before and not stored (see ``SeenEntry``)."""
-    return _present(session, SeenEntry.canonical_url, canonical_urls)
-
-
-def _present(session: Session, column: InstrumentedAttribute[str], values: list[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in chunks(values):
-        found.update(session.scalars(select(column).where(column.in_(chunk))))
-    return found
+def looked_at_urls(session: Session, *, canonical_urls: list[str]) -> tuple[set[str], set[str]]:
+    """Which of these canonical URLs are stored already, and which were looked at before
+    and not stored (see ``SeenEntry``); one query a chunk."""
+    stored: set[str] = set()
+    seen: set[str] = set()
+    for chunk in chunks(canonical_urls):
+        query = union_all(
+            select(Item.canonical_url, literal(True)).where(Item.canonical_url.in_(chunk)),
+            select(SeenEntry.canonical_url, literal(False)).where(
+                SeenEntry.canonical_url.in_(chunk)
+            ),
+        )
+        for url, is_stored in session.execute(query):
+            (stored if is_stored else seen).add(url)
+    return stored, seen
 
 
 def remember_seen(

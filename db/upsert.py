@@ -8,11 +8,6 @@ from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from db.chunks import chunks
-
-# SQLite allows 32,766 parameters a statement; an item row has about 25.
-ROWS_PER_STATEMENT = 200
-
 
 def insert_ignore(
     session: Session, table: Table, values: dict[str, Any], *, conflict: list[str]
@@ -47,17 +42,17 @@ def insert_many_ignore(
 def insert_many_returning(
     session: Session, table: Table, rows: list[dict[str, Any]], *, conflict: list[str], key: str
 ) -> dict[Any, int]:
-    """Insert rows, a statement per ``ROWS_PER_STATEMENT``, skipping those whose unique
-    key exists (or repeats an earlier row's); the new ids by the ``key`` column's value."""
+    """Insert rows (one statement, compiled once, for SQLAlchemy's "insertmanyvalues"
+    batches), skipping those whose unique key exists or repeats an earlier row's; the new
+    ids by the ``key`` column's value."""
+    if not rows:
+        return {}
     dialect = session.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
-    new_ids: dict[Any, int] = {}
-    for chunk in chunks(rows, ROWS_PER_STATEMENT):
-        statement = (
-            module.insert(table)
-            .values(list(chunk))
-            .on_conflict_do_nothing(index_elements=conflict)
-            .returning(table.c[key], table.c.id)
-        )
-        new_ids.update((value, new_id) for value, new_id in session.execute(statement))
+    statement = (
+        module.insert(table)
+        .on_conflict_do_nothing(index_elements=conflict)
+        .returning(table.c[key], table.c.id)
+    )
+    new_ids: dict[Any, int] = dict(session.execute(statement, rows).all())
     return new_ids

@@ -23,7 +23,7 @@ from collectors.fetch import Fetcher, FetchResult
 from collectors.search_feeds import publisher_url
 from collectors.sitemaps import parse_sitemap
 from db.engine import unit_of_work
-from db.items import known_urls, remember_seen, seen_urls, store_items
+from db.items import looked_at_urls, remember_seen, store_items
 from db.models import Outlet, Source
 from db.runs import finish_run, start_run
 from db.sources import due_sources, record_failure, record_success
@@ -264,11 +264,11 @@ class Collector:
                 by_url[url] = entry
         with unit_of_work(self.read_sessions) as session:
             urls = list(by_url)
-            known = known_urls(session, canonical_urls=urls)
-            looked_at = seen_urls(session, canonical_urls=urls)
+            known, looked_at = looked_at_urls(session, canonical_urls=urls)
         outcome.known += len(known)
         outcome.skipped += len(looked_at - known)
-        fresh = [(url, entry) for url, entry in by_url.items() if url not in known | looked_at]
+        done = known | looked_at
+        fresh = [(url, entry) for url, entry in by_url.items() if url not in done]
         return list(
             await asyncio.gather(
                 *(

@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from classifiers.reprints import POLICIES, ReprintItem, detect_reprints
+from classifiers.shingles import TextSketch
 from db.reprints import (
     AutoLink,
     ReprintRow,
@@ -54,6 +55,7 @@ def _as_item(row: ReprintRow) -> ReprintItem:
 def _write(session: Session, rows: list[ReprintRow], write_ids: set[int]) -> ReprintPass:
     items = [_as_item(row) for row in rows]
     written: dict[str, int] = {}
+    sketches: dict[str, TextSketch] = {}
     for policy in POLICIES:
         links = [
             AutoLink(
@@ -64,7 +66,7 @@ def _write(session: Session, rows: list[ReprintRow], write_ids: set[int]) -> Rep
                 reason=link.reason,
                 rule_version=link.rule_version,
             )
-            for link in detect_reprints(items, policy=policy).values()
+            for link in detect_reprints(items, policy=policy, sketches=sketches).values()
         ]
         written[policy] = replace_auto_links(
             session, policy=policy, item_ids=write_ids, links=links

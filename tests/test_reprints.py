@@ -28,7 +28,7 @@ from classifiers.reprints import (
     agency_markers,
     detect_reprints,
 )
-from classifiers.shingles import shingle_hashes
+from classifiers.shingles import TextSketch, shingle_hashes
 from classifiers.urls import article_key, canonical_url
 
 LABELLED = Path(__file__).resolve().parent / "data" / "reprints.jsonl"
@@ -284,6 +284,15 @@ def test_agency_marker_on_both_lowers_the_containment_needed() -> None:
 def test_story_policy_counts_the_wire_copy_once() -> None:
     links = detect_reprints(wire_case(), policy="story")
     assert targets(links) == {"telegraaf": "nu", "lc": "nu", "dvhn": "nu", "limburger": "nu"}
+
+
+def test_policies_sharing_text_sketches_decide_as_alone() -> None:
+    items = [*wire_case(), *regional_group()]
+    sketches: dict[str, TextSketch] = {}
+    for policy in ("regional_of_national", "story"):
+        shared = detect_reprints(items, policy=policy, sketches=sketches)
+        assert shared == detect_reprints(items, policy=policy) and shared
+    assert set(sketches) == {i.text for i in items}
 
 
 def test_independent_national_coverage_of_one_report_is_not_a_match() -> None:

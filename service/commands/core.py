@@ -13,11 +13,13 @@ from rich.table import Table
 from db.coverage import ItemFilter, count_items
 from db.engine import unit_of_work
 from service import jobs
-from service.collect import Selection
+from service.collect import Selection, SourceOutcome
 from service.commands.app import app, console
 from service.commands.app import runtime as _runtime
 from service.periods import year_range
 from service.seed import seed_defaults
+
+SUMMARY_ROWS = 50
 
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(db_app, name="db")
@@ -97,18 +99,32 @@ def collect(
         table.add_column(
             column, justify="right" if column in ("seen", "new", "known", "skipped") else "left"
         )
-    # With many sources, the sources with news or trouble; the rest is in the totals.
-    shown = [o for o in report.outcomes if len(report.outcomes) <= 50 or o.new or o.error]
-    for o in sorted(shown, key=lambda o: (o.status != "error", o.name)):
+    shown = _summary_rows(report.outcomes)
+    for o in shown:
         table.add_row(
             o.name, o.status, str(o.seen), str(o.new), str(o.known), str(o.skipped), o.error or ""
         )
     console.print(table)
+    if len(shown) < len(report.outcomes):
+        console.print(
+            f"{len(report.outcomes) - len(shown)} more sources not listed "
+            "(`mediamonitor sources` shows each)"
+        )
     unchanged = sum(o.status == "not_modified" for o in report.outcomes)
     console.print(
         f"{len(report.outcomes)} sources ({unchanged} unchanged), {len(report.failed)} failed, "
         f"{report.items_new} new items; {sum(o.seen for o in report.outcomes)} entries seen"
     )
+
+
+def _summary_rows(outcomes: list[SourceOutcome]) -> list[SourceOutcome]:
+    """Every source of a small run; of a large one the failing sources and the sources
+    with the most news (a table of hundreds of rows helps nobody and takes seconds)."""
+    if len(outcomes) <= SUMMARY_ROWS:
+        return sorted(outcomes, key=lambda o: (o.status != "error", o.name))
+    failed = sorted((o for o in outcomes if o.status == "error"), key=lambda o: o.name)
+    busiest = sorted((o for o in outcomes if o.new and o.status != "error"), key=lambda o: -o.new)
+    return (failed + busiest)[:SUMMARY_ROWS]
 
 
 @app.command()
