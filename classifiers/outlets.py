@@ -13,11 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rapidfuzz import fuzz, process
 
 from classifiers.records import OutletMatch
 from classifiers.urls import domain_of
+from classifiers.yaml_data import load_yaml
 
 PUBLICATION_TYPES = ("national", "regional", "news_site", "trade", "corporate", "other")
 MEDIA = ("print", "online", "radio", "tv", "podcast")
@@ -96,7 +96,7 @@ def load_registry_entries(path: Path | None = None) -> list[OutletEntry]:
         text = resources.files("classifiers").joinpath("data/outlets.yaml").read_text("utf-8")
     else:
         text = path.read_text("utf-8")
-    return parse_registry(yaml.safe_load(text) or [])
+    return parse_registry(load_yaml(text) or [])
 
 
 def load_aliases(path: Path | None = None) -> dict[str, str]:
@@ -105,7 +105,7 @@ def load_aliases(path: Path | None = None) -> dict[str, str]:
         text = resource.read_text("utf-8")
     else:
         text = path.read_text("utf-8")
-    return {str(alias): str(name) for alias, name in (yaml.safe_load(text) or {}).items()}
+    return {str(alias): str(name) for alias, name in (load_yaml(text) or {}).items()}
 
 
 _PARENTHESES = re.compile(r"\([^)]*\)")

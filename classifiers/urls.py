@@ -82,6 +82,8 @@ def _strip_host(host: str) -> str:
 
 
 def _unwrap_amp_cache(url: str) -> str:
+    if ".cdn.ampproject.org" not in url.lower():
+        return url
     parts = urlsplit(url)
     if AMP_CACHE.match(parts.hostname or "") and parts.path.startswith("/c/"):
         rest = parts.path[3:]
@@ -131,6 +133,8 @@ def compute_canonical_url(url: str) -> str:
         if host == site and (match := pattern.match(path)):
             path = template.format(*match.groups())
             break
+    if not parts.query:
+        return urlunsplit(("https", host, path, "", ""))
     query = [
         (key, value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)

@@ -8,9 +8,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from classifiers.text import fold
+from classifiers.yaml_data import load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,4 +91,4 @@ def load_watchlist(path: Path | None = None) -> Watchlist:
         text = resources.files("classifiers").joinpath("data/watchlist.yaml").read_text("utf-8")
     else:
         text = path.read_text("utf-8")
-    return parse_watchlist(yaml.safe_load(text))
+    return parse_watchlist(load_yaml(text))

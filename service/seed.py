@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import yaml
 from sqlalchemy.orm import Session
 
 from classifiers.outlets import OutletEntry, load_registry_entries
+from classifiers.yaml_data import load_yaml
 from db.outlets import outlet_ids, sync_registry
 from db.sources import SourceSpec, seed_sources
 
@@ -29,7 +29,7 @@ def load_source_specs(path: Path | None = None) -> list[SourceSpec]:
         text = path.read_text("utf-8")
     specs: list[SourceSpec] = []
     seen: set[str] = set()
-    for number, raw in enumerate(yaml.safe_load(text) or [], start=1):
+    for number, raw in enumerate(load_yaml(text) or [], start=1):
         try:
             spec = SourceSpec(
                 name=str(raw["name"]),
