@@ -19,7 +19,6 @@ import json
 import re
 import warnings
 from collections.abc import Iterable
-from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import unescape
@@ -949,13 +948,11 @@ def _body_text(tree: lxml.html.HtmlElement, url: str) -> str:
     (and sometimes jusText) on every page, more than half of its time, and readability only
     wins over the own extraction when that is short or a small part of the page (the
     politico and spiegel pages: under 1,000 characters, under 8% of the page's text)."""
-    text = _trafilatura_text(copy(tree), url, fast=True)
-    page_text = len(" ".join(tree.text_content().split()))
-    if (
-        len(text) >= FAST_EXTRACTION_MIN_CHARS
-        and len(text) >= FAST_EXTRACTION_MIN_SHARE * page_text
-    ):
-        return text
+    text = _trafilatura_text(tree, url, fast=True)  # trafilatura works on its own copy
+    if len(text) >= FAST_EXTRACTION_MIN_CHARS:
+        page_text = len(" ".join(tree.text_content().split()))
+        if len(text) >= FAST_EXTRACTION_MIN_SHARE * page_text:
+            return text
     return _trafilatura_text(tree, url, fast=False)
 
 

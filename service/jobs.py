@@ -59,9 +59,11 @@ async def collect(
                 items_new=0,
             )
         return RunReport(run_id=run_id)
+    # Without page fetching (every source on `pages: none`) no extraction worker is started.
+    workers = runtime.settings.extract_workers if any(j.pages != "none" for j in jobs) else 0
     async with (
         Fetcher(runtime.fetch_limits()) as fetcher,
-        Extractor(runtime.settings.extract_workers) as extractor,
+        Extractor(workers) as extractor,
     ):
         stage = ArticleStage(
             fetcher=fetcher,
