@@ -140,6 +140,31 @@ def _backing_off(source: Source, now: datetime) -> bool:
     )
 
 
+def failed_outcome(job: SourceJob, error: str) -> SourceOutcome:
+    """The outcome of a source whose collection broke off for a reason of ours."""
+    return SourceOutcome(
+        source_id=job.id, name=job.name, status="error", error=error, category="internal"
+    )
+
+
+def begin_run(sessions: sessionmaker[Session], *, trigger: str) -> int:
+    with unit_of_work(sessions) as session:
+        return start_run(session, trigger=trigger, now=_now())
+
+
+def end_run(sessions: sessionmaker[Session], report: RunReport) -> None:
+    with unit_of_work(sessions) as session:
+        finish_run(
+            session,
+            run_id=report.run_id,
+            now=_now(),
+            outcomes={str(o.source_id): asdict(o) for o in report.outcomes},
+            sources_ok=len(report.outcomes) - len(report.failed),
+            sources_failed=len(report.failed),
+            items_new=report.items_new,
+        )
+
+
 class Collector:
     """Runs collections against one database with one shared fetcher."""
 
@@ -168,37 +193,30 @@ class Collector:
         trigger: str = "manual",
         on_done: Callable[[SourceOutcome], None] | None = None,
     ) -> RunReport:
-        with unit_of_work(self.sessions) as session:
-            report = RunReport(run_id=start_run(session, trigger=trigger, now=_now()))
+        """Collect ``jobs`` as one recorded run."""
+        report = RunReport(run_id=begin_run(self.sessions, trigger=trigger))
+        report.outcomes = await self.collect_all(jobs, on_done=on_done)
+        end_run(self.sessions, report)
+        return report
+
+    async def collect_all(
+        self, jobs: list[SourceJob], *, on_done: Callable[[SourceOutcome], None] | None = None
+    ) -> list[SourceOutcome]:
+        """Collect every job at once; one outcome per job, whatever happens to it."""
+        outcomes: list[SourceOutcome] = []
 
         async def one(job: SourceJob) -> None:
             try:
                 outcome = await self.collect_source(job)
             except Exception as error:  # one source's bug or database error ends that source only
                 log.exception("source %s (%s): unexpected failure", job.name, job.url)
-                outcome = SourceOutcome(
-                    source_id=job.id,
-                    name=job.name,
-                    status="error",
-                    error=f"internal: {error!r}",
-                    category="internal",
-                )
-            report.outcomes.append(outcome)
+                outcome = failed_outcome(job, f"internal: {error!r}")
+            outcomes.append(outcome)
             if on_done is not None:
                 on_done(outcome)
 
         await asyncio.gather(*(one(job) for job in jobs))
-        with unit_of_work(self.sessions) as session:
-            finish_run(
-                session,
-                run_id=report.run_id,
-                now=_now(),
-                outcomes={str(o.source_id): asdict(o) for o in report.outcomes},
-                sources_ok=len(report.outcomes) - len(report.failed),
-                sources_failed=len(report.failed),
-                items_new=report.items_new,
-            )
-        return report
+        return outcomes
 
     async def collect_source(self, job: SourceJob) -> SourceOutcome:
         outcome = SourceOutcome(source_id=job.id, name=job.name)

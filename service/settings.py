@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     allow_private_addresses: bool = Field(
         False, description="Let hand-added URLs reach private and loopback addresses (tests)."
     )
+    collect_processes: int | None = Field(
+        None,
+        ge=1,
+        description="Processes a large `mediamonitor collect` runs in; empty: one per CPU.",
+    )
     extract_workers: int | None = Field(
         None, ge=0, description="Processes extracting pages; empty: one per CPU, 0: inline."
     )

@@ -12,10 +12,10 @@ from rich.table import Table
 
 from db.coverage import ItemFilter, count_items
 from db.engine import unit_of_work
-from service import jobs
 from service.collect import Selection, SourceOutcome
 from service.commands.app import app, console
 from service.commands.app import runtime as _runtime
+from service.parallel import collect_in_processes
 from service.periods import year_range
 from service.seed import seed_defaults
 
@@ -75,6 +75,8 @@ def collect(
     """Collect once now (the due sources by default), with a progress bar and a summary."""
     selection: Selection = "every" if force else "all" if all_sources else "due"
     runtime = _runtime()
+    # Refreshed as sources finish rather than by rich's refresh thread: a large run forks
+    # its collecting processes, which must happen before any thread starts.
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -82,17 +84,18 @@ def collect(
         TimeElapsedColumn(),
         console=console,
         transient=True,
+        auto_refresh=False,
     )
     task = progress.add_task("collecting", total=None)
     with progress:
-        report = jobs.run_collection(
-            jobs.collect(
-                runtime,
-                selection=selection,
-                trigger="cli",
-                on_start=lambda n: progress.update(task, total=n),
-                on_done=lambda o: progress.update(task, advance=1, description=o.name[:40]),
-            )
+        report = collect_in_processes(
+            runtime,
+            selection=selection,
+            trigger="cli",
+            on_start=lambda n: progress.update(task, total=n, refresh=True),
+            on_done=lambda o: progress.update(
+                task, advance=1, description=o.name[:40], refresh=True
+            ),
         )
     table = Table(title=f"Run {report.run_id}")
     for column in ("source", "status", "seen", "new", "known", "skipped", "error"):

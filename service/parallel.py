@@ -1,0 +1,205 @@
+"""A large collection in several processes, one per CPU, each collecting the sources of
+its own hosts.
+
+One collecting process spends most of its time in Python (HTTP, parsing, classification,
+storage) and so uses one core however many requests are in flight. Split by host, every
+per-host limit and robots.txt cache stays in one process, and each process extracts its
+own pages inline: a process per core is already the right amount of parallelism.
+
+The children are forked before any event loop or thread starts, after the parent has
+imported everything and loaded the classifier, so they start at once and share those
+pages. The parent collects its own share, records the run with every outcome, and runs
+the reprint pass. A child that dies leaves its unreported sources recorded as failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import multiprocessing
+import os
+import queue
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
+from multiprocessing.queues import Queue
+from urllib.parse import urlsplit
+
+from service.collect import (
+    RunReport,
+    Selection,
+    SourceJob,
+    SourceOutcome,
+    begin_run,
+    end_run,
+    failed_outcome,
+)
+from service.jobs import (
+    collect,
+    due_jobs,
+    finish_with_reprints,
+    open_collector,
+    run_collection,
+)
+from service.runtime import Runtime
+
+log = logging.getLogger(__name__)
+# Below this many sources a process, one process collects them all: starting another
+# costs more than it saves.
+MIN_SOURCES_PER_PROCESS = 20
+POLL_SECONDS = 0.5
+
+
+def default_processes() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def partition_by_host(jobs: list[SourceJob], count: int) -> list[list[SourceJob]]:
+    """At most ``count`` non-empty shares of ``jobs``, every host's sources in one share,
+    the shares as even as whole hosts allow."""
+    by_host: dict[str, list[SourceJob]] = {}
+    for job in jobs:
+        by_host.setdefault(urlsplit(job.url).netloc.lower(), []).append(job)
+    shares: list[list[SourceJob]] = [[] for _ in range(max(1, count))]
+    for group in sorted(by_host.values(), key=len, reverse=True):
+        min(shares, key=len).extend(group)
+    return [share for share in shares if share]
+
+
+@dataclass(frozen=True, slots=True)
+class _ShareDone:
+    number: int
+
+
+def collect_in_processes(
+    runtime: Runtime,
+    *,
+    selection: Selection,
+    trigger: str,
+    processes: int | None = None,
+    min_sources: int = MIN_SOURCES_PER_PROCESS,
+    on_start: Callable[[int], None] | None = None,
+    on_done: Callable[[SourceOutcome], None] | None = None,
+) -> RunReport:
+    """``jobs.collect`` over as many processes as the run is large enough for. Call it
+    before starting any thread (children are forked)."""
+    jobs = due_jobs(runtime, selection)
+    wanted = processes or runtime.settings.collect_processes or default_processes()
+    shares = partition_by_host(jobs, min(wanted, len(jobs) // max(1, min_sources)))
+    if len(shares) < 2:
+        coroutine = collect(
+            runtime, selection=selection, trigger=trigger, on_start=on_start, on_done=on_done
+        )
+        return run_collection(coroutine)
+    import collectors.pages  # noqa: F401  - extraction runs inline: import it once, shared
+
+    context = multiprocessing.get_context("fork")
+    results: Queue[SourceOutcome | _ShareDone] = context.Queue()
+    gc.freeze()  # the children share the parent's objects without copying them for the GC
+    children = {
+        number: context.Process(
+            target=_collect_share,
+            args=(runtime, number, share, results),
+            name=f"mediamonitor-collect-{number}",
+            daemon=True,
+        )
+        for number, share in enumerate(shares[1:], start=1)
+    }
+    for child in children.values():
+        child.start()
+    gc.unfreeze()
+    if on_start is not None:
+        on_start(len(jobs))
+    return run_collection(
+        _collect_as_parent(runtime, shares, children, results, trigger=trigger, on_done=on_done)
+    )
+
+
+def _collect_share(
+    runtime: Runtime,
+    number: int,
+    jobs: list[SourceJob],
+    results: Queue[SourceOutcome | _ShareDone],
+) -> None:
+    """A child: collect ``jobs``, reporting each outcome."""
+    runtime.engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+    try:
+        run_collection(_collect_jobs(runtime, jobs, on_done=results.put))
+    finally:
+        results.put(_ShareDone(number))
+
+
+async def _collect_jobs(
+    runtime: Runtime, jobs: list[SourceJob], *, on_done: Callable[[SourceOutcome], None]
+) -> None:
+    async with open_collector(runtime, jobs, extract_workers=0) as collector:
+        await collector.collect_all(jobs, on_done=on_done)
+
+
+async def _collect_as_parent(
+    runtime: Runtime,
+    shares: list[list[SourceJob]],
+    children: Mapping[int, BaseProcess],
+    results: Queue[SourceOutcome | _ShareDone],
+    *,
+    trigger: str,
+    on_done: Callable[[SourceOutcome], None] | None,
+) -> RunReport:
+    report = RunReport(run_id=begin_run(runtime.sessions, trigger=trigger))
+
+    def done(outcome: SourceOutcome) -> None:
+        report.outcomes.append(outcome)
+        if on_done is not None:
+            on_done(outcome)
+
+    from_children = asyncio.ensure_future(_receive(shares, children, results, done))
+    try:
+        await _collect_jobs(runtime, shares[0], on_done=done)
+        await from_children
+    finally:
+        for child in children.values():
+            child.join(timeout=5)
+            if child.is_alive():
+                child.kill()
+    end_run(runtime.sessions, report)
+    finish_with_reprints(runtime, report)
+    return report
+
+
+async def _receive(
+    shares: list[list[SourceJob]],
+    children: Mapping[int, BaseProcess],
+    results: Queue[SourceOutcome | _ShareDone],
+    done: Callable[[SourceOutcome], None],
+) -> None:
+    """Pass the children's outcomes on until every child has finished; a child that died
+    before reporting every source leaves those sources recorded as failed."""
+    loop = asyncio.get_running_loop()
+    running = set(children)
+    reported: dict[int, set[int]] = {number: set() for number in children}
+    owner = {job.id: number for number in children for job in shares[number]}
+    while running:
+        message = await loop.run_in_executor(None, _next_message, results)
+        if isinstance(message, _ShareDone):
+            running.discard(message.number)
+        elif isinstance(message, SourceOutcome):
+            reported[owner[message.source_id]].add(message.source_id)
+            done(message)
+        else:  # nothing for a while: has a child died without a word?
+            for number in [n for n in running if not children[n].is_alive()]:
+                running.discard(number)
+                exit_code = children[number].exitcode
+                log.error("collecting process %s ended with exit code %s", number, exit_code)
+                for job in shares[number]:
+                    if job.id not in reported[number]:
+                        done(
+                            failed_outcome(job, f"internal: collecting process ended ({exit_code})")
+                        )
+
+
+def _next_message(results: Queue[SourceOutcome | _ShareDone]) -> SourceOutcome | _ShareDone | None:
+    try:
+        return results.get(timeout=POLL_SECONDS)
+    except queue.Empty:
+        return None

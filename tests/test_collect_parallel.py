@@ -1,0 +1,163 @@
+"""A large collection in several processes: each mention stored once, every source
+accounted for, also when a collecting process dies."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+from sqlalchemy import select
+
+from db.engine import unit_of_work
+from db.models import CollectorRun, Item
+from db.outlets import outlet_ids, sync_registry
+from db.sources import SourceSpec, seed_sources
+from service.collect import SourceJob, SourceOutcome
+from service.parallel import collect_in_processes, partition_by_host
+from service.runtime import Runtime
+from tests.factories import FeedItem, rss_feed
+from tests.httpserver import LocalServer, start_server
+
+PUBLISHED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+SHARED_LINK = "https://nos.nl/artikel/2570000"
+
+
+def _job(number: int, url: str) -> SourceJob:
+    return SourceJob(
+        id=number,
+        name=f"feed {number}",
+        kind="feed",
+        url=url,
+        pages="none",
+        etag=None,
+        last_modified=None,
+        error_count=0,
+        previous_interval_seconds=None,
+        outlet_id=None,
+        outlet_type=None,
+        outlet_medium=None,
+    )
+
+
+def test_partition_keeps_each_host_in_one_share_and_balances() -> None:
+    urls = [f"https://a.nl/{n}.xml" for n in range(4)] + [
+        "https://b.nl/1.xml",
+        "https://b.nl/2.xml",
+        "https://c.nl/1.xml",
+        "https://d.nl/1.xml",
+        "HTTPS://D.NL/2.xml",
+    ]
+    shares = partition_by_host([_job(n, url) for n, url in enumerate(urls)], 2)
+    assert sorted(len(share) for share in shares) == [4, 5]
+    hosts = [{job.url.lower().split("/")[2] for job in share} for share in shares]
+    assert hosts[0].isdisjoint(hosts[1])
+    assert partition_by_host([_job(1, urls[0])], 3) == [[_job(1, urls[0])]]
+
+
+@pytest.fixture
+def second_server() -> Iterator[LocalServer]:
+    server = start_server()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+def _feed(server: LocalServer, path: str, number: int) -> str:
+    """A feed with two mentions of its own, one shared by every feed, and two others."""
+    items = [
+        FeedItem(
+            title=f"Rapporteur {number}-{k}",
+            link=f"https://nos.nl/artikel/{2560000 + 10 * number + k}",
+            description="De Nationaal Rapporteur Mensenhandel luidt de noodklok.",
+        )
+        for k in range(2)
+    ]
+    items += [
+        FeedItem(
+            title="Rapporteur over uitbuiting",
+            link=SHARED_LINK,
+            description="Volgens de Nationaal Rapporteur, Conny Rijken, moet het beter.",
+        ),
+        FeedItem(title=f"File {number}", link=f"https://nos.nl/l/{2590000 + number}"),
+        FeedItem(title=f"Weer {number}", link=f"https://nos.nl/l/{2595000 + number}"),
+    ]
+    dated = [
+        FeedItem(**{**vars(item), "published": PUBLISHED + timedelta(minutes=i)})
+        for i, item in enumerate(items)
+    ]
+    return server.add(path, rss_feed(dated), etag=f'"{number}"')
+
+
+def _add_sources(runtime: Runtime, urls: list[str]) -> None:
+    with unit_of_work(runtime.sessions) as session:
+        sync_registry(session, entries=list(runtime.classifier.registry.entries.values()))
+        seed_sources(
+            session,
+            specs=[
+                SourceSpec(name=f"feed {n}", kind="feed", url=url, outlet="NOS", pages="none")
+                for n, url in enumerate(urls)
+            ],
+            outlet_ids=outlet_ids(session),
+        )
+
+
+def test_collection_in_two_processes_stores_each_mention_once(
+    runtime: Runtime, http_server: LocalServer, second_server: LocalServer
+) -> None:
+    urls = [_feed(http_server, f"/{n}.xml", n) for n in range(3)]
+    urls += [_feed(second_server, f"/{n}.xml", n) for n in range(3, 5)]
+    _add_sources(runtime, urls)
+    done: list[SourceOutcome] = []
+    started: list[int] = []
+
+    report = collect_in_processes(
+        runtime,
+        selection="all",
+        trigger="test",
+        processes=2,
+        min_sources=1,
+        on_start=started.append,
+        on_done=done.append,
+    )
+
+    assert started == [5] and len(done) == 5 and not multiprocessing.active_children()
+    assert sorted(o.status for o in report.outcomes) == ["ok"] * 5
+    assert all(o.seen == o.new + o.known + o.skipped for o in report.outcomes)
+    assert report.items_new == 5 * 2 + 1  # the shared article once
+    with unit_of_work(runtime.read_sessions) as session:
+        stored = list(session.scalars(select(Item.canonical_url)))
+        run = session.scalars(select(CollectorRun)).one()
+    assert len(stored) == len(set(stored)) == 11 and SHARED_LINK in stored
+    assert (run.sources_ok, run.sources_failed, run.items_new) == (5, 0, 11)
+    assert len(run.outcomes) == 5
+    assert http_server.hits("/0.xml") == 1 and second_server.hits("/3.xml") == 1
+
+
+def test_a_collecting_process_that_dies_leaves_its_sources_failed(
+    runtime: Runtime, http_server: LocalServer, second_server: LocalServer
+) -> None:
+    def kill_the_collecting_children(handler: BaseHTTPRequestHandler) -> None:
+        for child in multiprocessing.active_children():
+            child.kill()
+
+    # The larger host stays with this process; the child collects the other one and dies.
+    urls = [_feed(http_server, f"/{n}.xml", n) for n in range(2)]
+    urls.append(second_server.add("/dies.xml", handler=kill_the_collecting_children))
+    _add_sources(runtime, urls)
+
+    report = collect_in_processes(
+        runtime, selection="all", trigger="test", processes=2, min_sources=1
+    )
+
+    by_name = {o.name: o for o in report.outcomes}
+    assert sorted(by_name) == ["feed 0", "feed 1", "feed 2"]
+    assert (by_name["feed 0"].status, by_name["feed 1"].status) == ("ok", "ok")
+    dead = by_name["feed 2"]
+    assert (dead.status, dead.category) == ("error", "internal")
+    assert dead.error is not None and "collecting process ended" in dead.error
+    with unit_of_work(runtime.read_sessions) as session:
+        run = session.scalars(select(CollectorRun)).one()
+    assert (run.sources_ok, run.sources_failed) == (2, 1)
