@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import fastfeedparser
-import feedparser
 
 from collectors.errors import CollectError
 from collectors.html_text import html_to_text
@@ -189,6 +188,8 @@ def parse_feed(body: bytes, *, content_type: str | None = None) -> ParsedFeed:
     fast = _parse_fast(body)
     if fast is not None:
         return fast
+    import feedparser  # only for what fastfeedparser leaves; its import costs every start
+
     headers = {"content-type": content_type} if content_type else None
     parsed = feedparser.parse(
         body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False

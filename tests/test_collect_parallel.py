@@ -4,20 +4,26 @@ accounted for, also when a collecting process dies."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from db.engine import unit_of_work
+from db.engine import make_engine, unit_of_work
 from db.models import CollectorRun, Item
 from db.outlets import outlet_ids, sync_registry
 from db.sources import SourceSpec, seed_sources
 from service.collect import SourceJob, SourceOutcome
-from service.parallel import collect_in_processes, partition_by_host
+from service.parallel import MIN_SOURCES_PER_PROCESS, collect_in_processes, partition_by_host
 from service.runtime import Runtime
+from service.settings import Settings
 from tests.factories import FeedItem, rss_feed
 from tests.httpserver import LocalServer, start_server
 
@@ -161,3 +167,37 @@ def test_a_collecting_process_that_dies_leaves_its_sources_failed(
     with unit_of_work(runtime.read_sessions) as session:
         run = session.scalars(select(CollectorRun)).one()
     assert (run.sources_ok, run.sources_failed) == (2, 1)
+
+
+def test_cli_collect_of_many_sources_runs_in_two_processes(
+    tmp_path: Path, http_server: LocalServer, second_server: LocalServer
+) -> None:
+    per_host = MIN_SOURCES_PER_PROCESS
+    urls = [_feed(http_server, f"/{n}.xml", n) for n in range(per_host)]
+    urls += [_feed(second_server, f"/{n}.xml", n) for n in range(per_host, 2 * per_host)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMONITOR_")}
+    database = tmp_path / "cli.sqlite3"
+    env.update(
+        MEDIAMONITOR_DATABASE_URL=f"sqlite:///{database}",
+        MEDIAMONITOR_COLLECT_PROCESSES="2",
+        COLUMNS="200",
+    )
+    command = [sys.executable, "-m", "service"]
+    upgrade = subprocess.run([*command, "db", "upgrade", "--no-seed"], env=env, timeout=120)
+    assert upgrade.returncode == 0
+    engine = make_engine(f"sqlite:///{database}")
+    try:
+        _add_sources(Runtime(settings=Settings(database_url=str(engine.url)), engine=engine), urls)
+    finally:
+        engine.dispose()
+
+    collected = subprocess.run(
+        [*command, "collect", "--all"], env=env, capture_output=True, text=True, timeout=300
+    )
+
+    assert collected.returncode == 0, collected.stderr
+    assert f"{2 * per_host} sources (0 unchanged), 0 failed" in collected.stdout
+    with sqlite3.connect(database) as db:
+        items = db.execute("SELECT count(*), count(DISTINCT canonical_url) FROM items").fetchone()
+        runs = db.execute("SELECT sources_ok, sources_failed FROM collector_runs").fetchall()
+    assert items == (2 * per_host * 2 + 1,) * 2 and runs == [(2 * per_host, 0)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 from typing import Annotated
 
 import typer
@@ -20,6 +21,7 @@ from service.periods import year_range
 from service.seed import seed_defaults
 
 SUMMARY_ROWS = 50
+PROGRESS_REFRESH_SECONDS = 0.1
 
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 app.add_typer(db_app, name="db")
@@ -87,15 +89,22 @@ def collect(
         auto_refresh=False,
     )
     task = progress.add_task("collecting", total=None)
+    shown_at = 0.0
+
+    def done(outcome: SourceOutcome) -> None:
+        nonlocal shown_at
+        progress.update(task, advance=1, description=outcome.name[:40])
+        if time.monotonic() - shown_at >= PROGRESS_REFRESH_SECONDS:
+            progress.refresh()
+            shown_at = time.monotonic()
+
     with progress:
         report = collect_in_processes(
             runtime,
             selection=selection,
             trigger="cli",
             on_start=lambda n: progress.update(task, total=n, refresh=True),
-            on_done=lambda o: progress.update(
-                task, advance=1, description=o.name[:40], refresh=True
-            ),
+            on_done=done,
         )
     table = Table(title=f"Run {report.run_id}")
     for column in ("source", "status", "seen", "new", "known", "skipped", "error"):
