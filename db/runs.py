@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from db.models import CollectorRun
@@ -34,3 +35,14 @@ def finish_run(
     run.sources_failed = sources_failed
     run.items_new = items_new
     session.flush()
+
+
+def prune_empty_runs(session: Session, *, finished_before: datetime) -> None:
+    """Forget runs that collected no source and finished before this time."""
+    session.execute(
+        delete(CollectorRun).where(
+            CollectorRun.sources_ok == 0,
+            CollectorRun.sources_failed == 0,
+            CollectorRun.finished_at < finished_before,
+        )
+    )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from collectors.fetch import Fetcher
 from collectors.robots import RobotsCache
 from db.engine import unit_of_work
+from db.runs import prune_empty_runs
 from service.articles import ArticleStage
 from service.collect import (
     Collector,
@@ -27,6 +28,7 @@ from service.reprints import update_reprints
 from service.runtime import Runtime
 
 ROBOTS_AGENT = "mediamonitor"
+EMPTY_RUNS_KEPT = timedelta(days=1)
 T = TypeVar("T")
 
 
@@ -80,13 +82,17 @@ async def collect(
     on_done: Callable[[SourceOutcome], None] | None = None,
 ) -> RunReport:
     """One collection run over the sources ``selection`` picks. When none is picked (most
-    scheduler ticks) the run is recorded without starting a client or extraction workers."""
+    scheduler ticks) the run is recorded without starting a client or extraction workers,
+    and empty runs older than ``EMPTY_RUNS_KEPT`` are forgotten: they show the scheduler
+    is alive, but one a minute for ever is noise."""
     jobs = due_jobs(runtime, selection)
     if on_start is not None:
         on_start(len(jobs))
     if not jobs:
         report = RunReport(run_id=begin_run(runtime.sessions, trigger=trigger))
         end_run(runtime.sessions, report)
+        with unit_of_work(runtime.sessions) as session:
+            prune_empty_runs(session, finished_before=datetime.now(UTC) - EMPTY_RUNS_KEPT)
         return report
     async with open_collector(
         runtime, jobs, extract_workers=runtime.settings.extract_workers

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, select
 from db.engine import session_factory, unit_of_work
 from db.leases import acquire, current_holder
 from db.models import CollectorRun
+from db.runs import finish_run, start_run
 from service.runtime import Runtime
 from service.scheduler import LEASE_NAME, LeasedScheduler
 
@@ -122,3 +123,35 @@ def _takeover(database: Path, first_log: BinaryIO, second_log: BinaryIO, tmp_pat
         if first.poll() is None:
             first.kill()
             first.wait()
+
+
+def test_empty_ticks_are_kept_for_a_day(runtime: Runtime) -> None:
+    scheduler = LeasedScheduler(runtime)
+    assert scheduler.renew()
+    long_ago = datetime.now(UTC) - timedelta(days=2)
+    with unit_of_work(runtime.sessions) as session:
+        old = [start_run(session, trigger="schedule", now=long_ago) for _ in range(3)]
+        for run_id in old:
+            finish_run(
+                session,
+                run_id=run_id,
+                now=long_ago,
+                outcomes={},
+                sources_ok=0,
+                sources_failed=0,
+                items_new=0,
+            )
+        busy = start_run(session, trigger="cli", now=long_ago)
+        finish_run(
+            session,
+            run_id=busy,
+            now=long_ago,
+            outcomes={"1": {}},
+            sources_ok=1,
+            sources_failed=0,
+            items_new=0,
+        )
+    scheduler.tick()  # nothing is due
+    with unit_of_work(runtime.read_sessions) as session:
+        kept = set(session.scalars(select(CollectorRun.id)))
+    assert busy in kept and not kept & set(old) and len(kept) == 2
