@@ -86,6 +86,8 @@ def collect_in_processes(
     before starting any thread (children are forked)."""
     jobs = due_jobs(runtime, selection)
     wanted = processes or runtime.settings.collect_processes or default_processes()
+    if "fork" not in multiprocessing.get_all_start_methods():  # Windows
+        wanted = 1
     shares = partition_by_host(jobs, min(wanted, len(jobs) // max(1, min_sources)))
     if len(shares) < 2:
         coroutine = collect(
