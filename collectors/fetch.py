@@ -191,9 +191,13 @@ class Fetcher:
         headers: dict[str, str],
         guard: Callable[[str], Awaitable[None]] | None,
     ) -> FetchResult:
-        """GET, following redirects by hand so each hop is counted, checked and recorded."""
+        """GET, following redirects by hand so each hop is counted, checked and recorded.
+
+        Coming back to a URL is a loop unless a cookie was set on the way (a consent wall
+        that sets its cookie and sends the reader back to the article)."""
         redirects: list[str] = []
         current = url
+        visited = {(url, self._cookies_held())}
         while True:
             if guard is not None:
                 await guard(current)
@@ -208,10 +212,14 @@ class Fetcher:
                     "too_many_redirects", f"more than {self.limits.max_redirects} redirects"
                 )
             target = urljoin(current, location)
-            if target == current or target in redirects:
+            if (target, self._cookies_held()) in visited:
                 raise CollectError("too_many_redirects", f"redirect loop at {target}")
+            visited.add((target, self._cookies_held()))
             redirects.append(current)
             current = target
+
+    def _cookies_held(self) -> int:
+        return len(self._client.cookies.jar)
 
     async def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult:
         try:

@@ -160,6 +160,22 @@ def test_cookie_set_on_a_consent_redirect_is_sent_back(http_server: LocalServer)
     assert _fetch(http_server.url("/a")).body == b"cookie wall"
 
 
+def test_consent_redirect_back_to_the_same_url_is_no_loop(http_server: LocalServer) -> None:
+    def article(handler: BaseHTTPRequestHandler) -> None:
+        consented = "consent=yes" in (handler.headers.get("Cookie") or "")
+        handler.send_response(200 if consented else 302)
+        if not consented:
+            handler.send_header("Set-Cookie", "consent=yes; Path=/")
+            handler.send_header("Location", "/same")
+        handler.send_header("Content-Length", "7")
+        handler.end_headers()
+        handler.wfile.write(b"article")
+
+    url = http_server.add("/same", handler=article)
+    result = _fetch(url)
+    assert (result.status, result.body, result.redirects) == (200, b"article", [url])
+
+
 def test_body_cap_with_and_without_content_length(http_server: LocalServer) -> None:
     big = http_server.add("/big", b"a" * 50_000_000)
     assert _category(big).category == "too_large"
