@@ -17,10 +17,8 @@ def insert_ignore(
     One statement backed by the unique constraint, never check-then-insert, so two
     collectors storing the same article at once store it once.
     """
-    dialect = session.get_bind().dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
     statement = (
-        module.insert(table)
+        _insert(session, table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=conflict)
         .returning(table.c.id)
@@ -34,9 +32,7 @@ def insert_many_ignore(
     """Insert rows in one statement, skipping those whose unique key exists."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    session.execute(module.insert(table).on_conflict_do_nothing(index_elements=conflict), rows)
+    session.execute(_insert(session, table).on_conflict_do_nothing(index_elements=conflict), rows)
 
 
 def insert_many_returning(
@@ -47,12 +43,16 @@ def insert_many_returning(
     ids by the ``key`` column's value."""
     if not rows:
         return {}
-    dialect = session.get_bind().dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
     statement = (
-        module.insert(table)
+        _insert(session, table)
         .on_conflict_do_nothing(index_elements=conflict)
         .returning(table.c[key], table.c.id)
     )
     new_ids: dict[Any, int] = dict(session.execute(statement, rows).all())
     return new_ids
+
+
+def _insert(session: Session, table: Table) -> Any:
+    """The dialect's INSERT, which has ON CONFLICT DO NOTHING."""
+    module: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return module.insert(table)

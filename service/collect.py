@@ -37,8 +37,7 @@ FEED_ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 )
 MAX_CHILD_SITEMAPS = 5
-# Fetched sources worked on at the same time, per connection allowed in flight: enough to
-# keep every connection busy with their pages.
+# Fetched sources worked on at the same time, per connection allowed in flight.
 SOURCES_PER_CONNECTION = 4
 
 

@@ -81,11 +81,24 @@ async def collect(
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[SourceOutcome], None] | None = None,
 ) -> RunReport:
-    """One collection run over the sources ``selection`` picks. When none is picked (most
-    scheduler ticks) the run is recorded without starting a client or extraction workers,
-    and empty runs older than ``EMPTY_RUNS_KEPT`` are forgotten: they show the scheduler
-    is alive, but one a minute for ever is noise."""
-    jobs = due_jobs(runtime, selection)
+    """One collection run over the sources ``selection`` picks."""
+    return await collect_jobs(
+        runtime, due_jobs(runtime, selection), trigger=trigger, on_start=on_start, on_done=on_done
+    )
+
+
+async def collect_jobs(
+    runtime: Runtime,
+    jobs: list[SourceJob],
+    *,
+    trigger: str,
+    on_start: Callable[[int], None] | None = None,
+    on_done: Callable[[SourceOutcome], None] | None = None,
+) -> RunReport:
+    """One collection run over ``jobs`` in this process. Without jobs (most scheduler
+    ticks) the run is recorded without starting a client or extraction workers, and empty
+    runs older than ``EMPTY_RUNS_KEPT`` are forgotten: they show the scheduler is alive,
+    but one a minute for ever is noise."""
     if on_start is not None:
         on_start(len(jobs))
     if not jobs:

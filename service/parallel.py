@@ -36,7 +36,7 @@ from service.collect import (
     failed_outcome,
 )
 from service.jobs import (
-    collect,
+    collect_jobs,
     due_jobs,
     finish_with_reprints,
     open_collector,
@@ -82,7 +82,7 @@ def collect_in_processes(
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[SourceOutcome], None] | None = None,
 ) -> RunReport:
-    """``jobs.collect`` over as many processes as the run is large enough for. Call it
+    """``jobs.collect`` in as many processes as the run is large enough for. Call it
     before starting any thread (children are forked)."""
     jobs = due_jobs(runtime, selection)
     wanted = processes or runtime.settings.collect_processes or default_processes()
@@ -90,9 +90,7 @@ def collect_in_processes(
         wanted = 1
     shares = partition_by_host(jobs, min(wanted, len(jobs) // max(1, min_sources)))
     if len(shares) < 2:
-        coroutine = collect(
-            runtime, selection=selection, trigger=trigger, on_start=on_start, on_done=on_done
-        )
+        coroutine = collect_jobs(runtime, jobs, trigger=trigger, on_start=on_start, on_done=on_done)
         return run_collection(coroutine)
     import collectors.pages  # noqa: F401  - extraction runs inline: import it once, shared
 

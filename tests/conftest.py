@@ -16,7 +16,7 @@ from db.engine import make_engine
 from db.migrate import upgrade
 from service.runtime import Runtime
 from service.settings import Settings
-from tests.httpserver import LocalServer, start_server
+from tests.httpserver import LocalServer, serving
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
@@ -124,7 +124,5 @@ def runtime(engine: Engine, tmp_path: Path) -> Runtime:
 
 @pytest.fixture
 def http_server() -> Iterator[LocalServer]:
-    server = start_server()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
+    with serving() as server:
+        yield server

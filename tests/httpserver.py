@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -86,3 +87,14 @@ def start_server() -> LocalServer:
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return LocalServer(server=server, routes=routes, requests=requests)
+
+
+@contextmanager
+def serving() -> Iterator[LocalServer]:
+    """A started server, shut down and closed on leaving."""
+    server = start_server()
+    try:
+        yield server
+    finally:
+        server.server.shutdown()
+        server.server.server_close()

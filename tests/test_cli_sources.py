@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.environment import command_env
+
 
 def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMONITOR_")}
-    env["MEDIAMONITOR_DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    env["COLUMNS"] = "200"
+    env = command_env(
+        MEDIAMONITOR_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}", COLUMNS="200"
+    )
     return subprocess.run(
         [sys.executable, "-m", "service", *args],
         env=env,

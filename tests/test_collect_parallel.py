@@ -4,7 +4,6 @@ accounted for, also when a collecting process dies."""
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sqlite3
 import subprocess
 import sys
@@ -24,8 +23,9 @@ from service.collect import SourceJob, SourceOutcome
 from service.parallel import MIN_SOURCES_PER_PROCESS, collect_in_processes, partition_by_host
 from service.runtime import Runtime
 from service.settings import Settings
+from tests.environment import command_env
 from tests.factories import FeedItem, rss_feed
-from tests.httpserver import LocalServer, start_server
+from tests.httpserver import LocalServer, serving
 
 PUBLISHED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 SHARED_LINK = "https://nos.nl/artikel/2570000"
@@ -65,10 +65,9 @@ def test_partition_keeps_each_host_in_one_share_and_balances() -> None:
 
 @pytest.fixture
 def second_server() -> Iterator[LocalServer]:
-    server = start_server()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
+    """Another host (another port) beside ``http_server``."""
+    with serving() as server:
+        yield server
 
 
 def _feed(server: LocalServer, path: str, number: int) -> str:
@@ -175,9 +174,8 @@ def test_cli_collect_of_many_sources_runs_in_two_processes(
     per_host = MIN_SOURCES_PER_PROCESS
     urls = [_feed(http_server, f"/{n}.xml", n) for n in range(per_host)]
     urls += [_feed(second_server, f"/{n}.xml", n) for n in range(per_host, 2 * per_host)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMONITOR_")}
     database = tmp_path / "cli.sqlite3"
-    env.update(
+    env = command_env(
         MEDIAMONITOR_DATABASE_URL=f"sqlite:///{database}",
         MEDIAMONITOR_COLLECT_PROCESSES="2",
         COLUMNS="200",

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.conftest import REPOSITORY
+from tests.environment import command_env
 
 
 def test_demo_collects_and_counts_reprints(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMONITOR_")}
-    env["PYTHONPATH"] = str(REPOSITORY)
+    env = command_env(PYTHONPATH=str(REPOSITORY))
     result = subprocess.run(
         [sys.executable, "-m", "demo"],
         cwd=tmp_path,

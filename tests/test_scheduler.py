@@ -20,6 +20,7 @@ from db.models import CollectorRun
 from db.runs import finish_run, start_run
 from service.runtime import Runtime
 from service.scheduler import LEASE_NAME, LeasedScheduler
+from tests.environment import command_env
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 TTL = timedelta(seconds=60)
@@ -56,12 +57,11 @@ def test_only_the_holder_ticks(runtime: Runtime) -> None:
 
 
 def _start_scheduler(database: Path, log: BinaryIO) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMONITOR_")}
-    env |= {
-        "MEDIAMONITOR_DATABASE_URL": f"sqlite:///{database}",
-        "MEDIAMONITOR_SCHEDULER_LEASE_SECONDS": "3",
-        "MEDIAMONITOR_SCHEDULER_TICK_SECONDS": "1",
-    }
+    env = command_env(
+        MEDIAMONITOR_DATABASE_URL=f"sqlite:///{database}",
+        MEDIAMONITOR_SCHEDULER_LEASE_SECONDS="3",
+        MEDIAMONITOR_SCHEDULER_TICK_SECONDS="1",
+    )
     return subprocess.Popen(
         [sys.executable, "-m", "service", "scheduler"],
         env=env,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import sqlite3
 import subprocess
@@ -14,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.environment import command_env
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -24,10 +25,9 @@ def _free_port() -> int:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMONITOR_")}
     # The default sources point at the internet, which these machines cannot reach:
     # failures must be recorded per source while the API keeps answering.
-    env["MEDIAMONITOR_HTTP_DEADLINE"] = "3"
+    env = command_env(MEDIAMONITOR_HTTP_DEADLINE="3")
     command = [sys.executable, "-m", "service"]
     upgrade = subprocess.run(
         [*command, "db", "upgrade"],
@@ -107,7 +107,7 @@ def test_offline_sources_fail_one_by_one_while_the_api_answers(
 
 
 def test_several_workers_without_a_scheduler(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMONITOR_")}
+    env = command_env()
     command = [sys.executable, "-m", "service"]
     refused = subprocess.run(
         [*command, "serve", "--workers", "2"],
