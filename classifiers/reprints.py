@@ -69,6 +69,7 @@ Decisions are recomputed only for the connected component an add or remove touch
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -205,10 +206,7 @@ class ReprintIndex:
         policy: str = DEFAULT_POLICY,
         window_days: int = 14,
         rules: ReprintRules | None = None,
-        sketches: dict[str, TextSketch] | None = None,
     ) -> None:
-        """``sketches``: text sketches by text, shared by indexes over the same items (one
-        per policy) so each text is sketched once."""
         if policy not in POLICIES:
             raise ValueError(f"unknown reprint policy {policy!r}; expected one of {POLICIES}")
         if window_days < 0:
@@ -228,7 +226,6 @@ class ReprintIndex:
         self._by_key: dict[str, list[ItemId]] = {}
         self._edges: dict[ItemId, dict[ItemId, float]] = {}
         self._links: dict[ItemId, ReprintLink] = {}
-        self._sketches = sketches
         self._strings: dict[str, str] = {}
         self._before: dict[ItemId, ReprintLink | None] = {}
 
@@ -246,6 +243,18 @@ class ReprintIndex:
     def links(self) -> dict[ItemId, ReprintLink]:
         """Every current reprint decision, by reprint item id."""
         return dict(self._links)
+
+    def links_under(self, policy: str) -> dict[ItemId, ReprintLink]:
+        """Every reprint decision under ``policy`` for the same items: matches do not
+        depend on the policy, so one index answers for each without comparing again."""
+        if policy not in POLICIES:
+            raise ValueError(f"unknown reprint policy {policy!r}; expected one of {POLICIES}")
+        if policy == self.policy:
+            return self.links()
+        other = copy.copy(self)  # shares entries and matches, which deciding only reads
+        other.policy, other._links, other._before = policy, {}, {}
+        other._recompute(list(self._entries))
+        return other._links
 
     def link(self, item_id: ItemId) -> ReprintLink | None:
         """The item's current reprint decision, or None when it is unique (or unknown)."""
@@ -326,7 +335,7 @@ class ReprintIndex:
     def _insert(self, item: ReprintItem) -> tuple[_Entry, npt.NDArray[np.uint32]]:
         if item.published_at.utcoffset() is None:
             raise ValueError(f"item {item.id!r}: published_at must be timezone-aware")
-        sketch = self._sketch(item.text)
+        sketch = TextSketch.of(item.text)
         slot = self._free.pop() if self._free else self._new_slot()
         entry = _Entry(
             id=item.id,
@@ -344,14 +353,6 @@ class ReprintIndex:
         self._entries[item.id] = entry
         self._slot_ids[slot] = item.id
         return entry, sketch.bands
-
-    def _sketch(self, text: str) -> TextSketch:
-        if self._sketches is None:
-            return TextSketch.of(text)
-        sketch = self._sketches.get(text)
-        if sketch is None:
-            sketch = self._sketches[text] = TextSketch.of(text)
-        return sketch
 
     def _new_slot(self) -> int:
         slot = len(self._slot_ids)
@@ -663,9 +664,24 @@ def detect_reprints(
     policy: str = DEFAULT_POLICY,
     window_days: int = 14,
     rules: ReprintRules | None = None,
-    sketches: dict[str, TextSketch] | None = None,
 ) -> dict[ItemId, ReprintLink]:
     """Reprint links over a set of items (the batch form of ``ReprintIndex``)."""
-    index = ReprintIndex(policy=policy, window_days=window_days, rules=rules, sketches=sketches)
+    index = ReprintIndex(policy=policy, window_days=window_days, rules=rules)
     index.add_many(items)
     return index.links()
+
+
+def detect_reprints_per_policy(
+    items: Iterable[ReprintItem],
+    *,
+    policies: Iterable[str] = POLICIES,
+    window_days: int = 14,
+    rules: ReprintRules | None = None,
+) -> dict[str, dict[ItemId, ReprintLink]]:
+    """``detect_reprints`` under each policy, the items sketched and compared once."""
+    wanted = list(policies)
+    if not wanted:
+        return {}
+    index = ReprintIndex(policy=wanted[0], window_days=window_days, rules=rules)
+    index.add_many(items)
+    return {policy: index.links_under(policy) for policy in wanted}

@@ -13,8 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from classifiers.reprints import POLICIES, ReprintItem, detect_reprints
-from classifiers.shingles import TextSketch
+from classifiers.reprints import POLICIES, ReprintItem, detect_reprints_per_policy
 from db.reprints import (
     AutoLink,
     ReprintRow,
@@ -55,8 +54,7 @@ def _as_item(row: ReprintRow) -> ReprintItem:
 def _write(session: Session, rows: list[ReprintRow], write_ids: set[int]) -> ReprintPass:
     items = [_as_item(row) for row in rows]
     written: dict[str, int] = {}
-    sketches: dict[str, TextSketch] = {}
-    for policy in POLICIES:
+    for policy, found in detect_reprints_per_policy(items, policies=POLICIES).items():
         links = [
             AutoLink(
                 item_id=int(link.item_id),
@@ -66,7 +64,7 @@ def _write(session: Session, rows: list[ReprintRow], write_ids: set[int]) -> Rep
                 reason=link.reason,
                 rule_version=link.rule_version,
             )
-            for link in detect_reprints(items, policy=policy, sketches=sketches).values()
+            for link in found.values()
         ]
         written[policy] = replace_auto_links(
             session, policy=policy, item_ids=write_ids, links=links

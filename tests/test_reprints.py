@@ -27,8 +27,9 @@ from classifiers.reprints import (
     ReprintLink,
     agency_markers,
     detect_reprints,
+    detect_reprints_per_policy,
 )
-from classifiers.shingles import TextSketch, shingle_hashes
+from classifiers.shingles import shingle_hashes
 from classifiers.urls import article_key, canonical_url
 
 LABELLED = Path(__file__).resolve().parent / "data" / "reprints.jsonl"
@@ -286,13 +287,22 @@ def test_story_policy_counts_the_wire_copy_once() -> None:
     assert targets(links) == {"telegraaf": "nu", "lc": "nu", "dvhn": "nu", "limburger": "nu"}
 
 
-def test_policies_sharing_text_sketches_decide_as_alone() -> None:
+def test_one_index_decides_each_policy_as_an_index_of_its_own() -> None:
     items = [*wire_case(), *regional_group()]
-    sketches: dict[str, TextSketch] = {}
+    per_policy = detect_reprints_per_policy(items, policies=["story", "regional_of_national"])
     for policy in ("regional_of_national", "story"):
-        shared = detect_reprints(items, policy=policy, sketches=sketches)
-        assert shared == detect_reprints(items, policy=policy) and shared
-    assert set(sketches) == {i.text for i in items}
+        assert per_policy[policy] == detect_reprints(items, policy=policy)
+    assert per_policy["story"] != per_policy["regional_of_national"]
+
+
+def test_deciding_under_another_policy_leaves_the_index_as_it_was() -> None:
+    index = ReprintIndex(policy="regional_of_national")
+    index.add_many([*wire_case(), *regional_group()])
+    before = index.links()
+    assert index.links_under("story") != before
+    assert index.links() == before
+    with pytest.raises(ValueError, match="unknown reprint policy"):
+        index.links_under("newest")
 
 
 def test_independent_national_coverage_of_one_report_is_not_a_match() -> None:

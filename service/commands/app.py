@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import weakref
+
 import typer
 from rich.console import Console
+from sqlalchemy import Engine
 
 from service.runtime import Runtime
 from service.settings import get_settings
@@ -13,4 +17,14 @@ console = Console()
 
 
 def runtime() -> Runtime:
-    return Runtime.from_settings(get_settings())
+    """The command's runtime; its database connections are closed when the command ends
+    (on SQLite that folds the write-ahead log back into the database file)."""
+    made = Runtime.from_settings(get_settings())
+    atexit.register(_dispose, weakref.ref(made.engine))  # a weak one: tests run many commands
+    return made
+
+
+def _dispose(engine: weakref.ref[Engine]) -> None:
+    alive = engine()
+    if alive is not None:
+        alive.dispose()
