@@ -104,8 +104,14 @@ class ReprintItem:
     publisher_group: str | None
     published_at: datetime  # timezone-aware
     title: str
-    text: str  # lead + body, plain text
+    text: str  # lead + body, plain text (``reprint_text``)
     article_key: str | None  # publisher article id shared across a group's sites
+    sketch: TextSketch | None = None  # of ``text``, when it was computed ahead
+
+
+def reprint_text(lead: str, body: str) -> str:
+    """The text reprint detection compares: the lead and the body."""
+    return f"{lead}\n{body}".strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +341,7 @@ class ReprintIndex:
     def _insert(self, item: ReprintItem) -> tuple[_Entry, npt.NDArray[np.uint32]]:
         if item.published_at.utcoffset() is None:
             raise ValueError(f"item {item.id!r}: published_at must be timezone-aware")
-        sketch = TextSketch.of(item.text)
+        sketch = item.sketch if item.sketch is not None else TextSketch.of(item.text)
         slot = self._free.pop() if self._free else self._new_slot()
         entry = _Entry(
             id=item.id,

@@ -48,6 +48,7 @@ Containment of the fingerprints then decides, and rejects what is not a copy.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -285,6 +286,12 @@ def shared_shingles(a: bytes, b: bytes) -> float:
     discriminant = max(0.0, linear * linear - 4.0 * constant / space)
     shared = (-linear + math.sqrt(discriminant)) * space / 2.0
     return min(float(n), max(0.0, shared))
+
+
+def text_digest(text: str) -> bytes:
+    """16 bytes naming a text: a sketch computed ahead is looked up by the digest of the
+    text it is wanted for, so it is never used for a text that changed since."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 @dataclass(frozen=True, slots=True)

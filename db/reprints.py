@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
+from classifiers.reprints import reprint_text
 from db.chunks import chunks
 from db.models import Item, Outlet, ReprintLink
 
@@ -53,7 +54,7 @@ def _rows(session: Session, query: Select[*tuple[Any, ...]]) -> list[ReprintRow]
             publisher_group=row.publisher_group,
             counted_at=row.counted_at,
             title=row.title,
-            text=f"{row.lead}\n{row.body}".strip(),
+            text=reprint_text(row.lead, row.body),
             article_key=row.article_key,
         )
         for row in session.execute(query)

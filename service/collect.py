@@ -9,13 +9,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from classifiers.reprints import reprint_text
+from classifiers.shingles import TextSketch, text_digest
 from classifiers.urls import InvalidURLError, canonical_url
 from collectors.errors import CollectError
 from collectors.feeds import FeedEntry, parse_feed
@@ -23,7 +25,7 @@ from collectors.fetch import Fetcher, FetchResult
 from collectors.search_feeds import publisher_url
 from collectors.sitemaps import parse_sitemap
 from db.engine import unit_of_work
-from db.items import looked_at_urls, remember_seen, store_items
+from db.items import ItemRecord, looked_at_urls, remember_seen, store_items
 from db.models import Outlet, Source
 from db.runs import finish_run, start_run
 from db.sources import due_sources, record_failure, record_success
@@ -93,6 +95,15 @@ class SourceOutcome:
     error: str | None = None
     category: str | None = None
     new_item_ids: list[int] = field(default_factory=list)
+    # The new items' text sketches (by text digest), made here so the run's reprint pass
+    # need not: a collecting process has them at hand, the pass comes after all of them.
+    sketches: dict[bytes, TextSketch] = field(default_factory=dict, repr=False)
+
+    def as_record(self) -> dict[str, object]:
+        """The outcome as the run stores it."""
+        record = asdict(replace(self, sketches={}))
+        del record["sketches"]
+        return record
 
 
 @dataclass(slots=True)
@@ -111,6 +122,10 @@ class RunReport:
     @property
     def new_item_ids(self) -> list[int]:
         return [i for o in self.outcomes for i in o.new_item_ids]
+
+    @property
+    def sketches(self) -> dict[bytes, TextSketch]:
+        return {digest: s for o in self.outcomes for digest, s in o.sketches.items()}
 
 
 def _now() -> datetime:
@@ -157,7 +172,7 @@ def end_run(sessions: sessionmaker[Session], report: RunReport) -> None:
             session,
             run_id=report.run_id,
             now=_now(),
-            outcomes={str(o.source_id): asdict(o) for o in report.outcomes},
+            outcomes={str(o.source_id): o.as_record() for o in report.outcomes},
             sources_ok=len(report.outcomes) - len(report.failed),
             sources_failed=len(report.failed),
             items_new=report.items_new,
@@ -309,6 +324,7 @@ class Collector:
         """Store the source's new items and its health in one transaction."""
         now = _now()
         seen: list[tuple[str, str]] = []
+        new: list[ItemRecord] = []
         with unit_of_work(self.sessions) as session:
             records = []
             for evaluated in evaluations:
@@ -323,12 +339,13 @@ class Collector:
                     outcome.page_errors += 1  # not remembered: tried again next time
                 else:
                     seen.append((evaluated.canonical_url, evaluated.outcome))
-            for item_id in store_items(session, records=records):
+            for record, item_id in zip(records, store_items(session, records=records), strict=True):
                 if item_id is None:
                     outcome.known += 1
                 else:
                     outcome.new += 1
                     outcome.new_item_ids.append(item_id)
+                    new.append(record)
             remember_seen(session, entries=seen, source_id=job.id, now=now)
             previous = job.previous_interval_seconds
             record_success(
@@ -344,6 +361,9 @@ class Collector:
                 last_modified=last_modified,
                 new_items=outcome.new,
             )
+        for record in new:  # after the transaction: its write lock is shared
+            text = reprint_text(record.lead, record.body)
+            outcome.sketches[text_digest(text)] = TextSketch.of(text)
 
     def _record_failure(self, job: SourceJob, error: CollectError) -> None:
         now = _now()

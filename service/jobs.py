@@ -119,4 +119,4 @@ def finish_with_reprints(runtime: Runtime, report: RunReport) -> None:
     """The reprint pass over a run's new items."""
     if report.new_item_ids:
         with unit_of_work(runtime.sessions) as session:
-            update_reprints(session, item_ids=report.new_item_ids)
+            update_reprints(session, item_ids=report.new_item_ids, sketches=report.sketches)

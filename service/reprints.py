@@ -8,12 +8,14 @@ the new ones; corrections are applied again afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from classifiers.reprints import POLICIES, ReprintItem, detect_reprints_per_policy
+from classifiers.shingles import TextSketch, text_digest
 from db.reprints import (
     AutoLink,
     ReprintRow,
@@ -38,7 +40,11 @@ class ReprintPass:
     links_written: dict[str, int]
 
 
-def _as_item(row: ReprintRow) -> ReprintItem:
+# Text sketches computed ahead (by the collecting processes), by ``text_digest``.
+Sketches = Mapping[bytes, TextSketch]
+
+
+def _as_item(row: ReprintRow, sketches: Sketches) -> ReprintItem:
     return ReprintItem(
         id=row.id,
         outlet=row.outlet,
@@ -48,11 +54,14 @@ def _as_item(row: ReprintRow) -> ReprintItem:
         title=row.title,
         text=row.text,
         article_key=row.article_key,
+        sketch=sketches.get(text_digest(row.text)) if sketches else None,
     )
 
 
-def _write(session: Session, rows: list[ReprintRow], write_ids: set[int]) -> ReprintPass:
-    items = [_as_item(row) for row in rows]
+def _write(
+    session: Session, rows: list[ReprintRow], write_ids: set[int], sketches: Sketches
+) -> ReprintPass:
+    items = [_as_item(row, sketches) for row in rows]
     written: dict[str, int] = {}
     for policy, found in detect_reprints_per_policy(items, policies=POLICIES).items():
         links = [
@@ -73,8 +82,11 @@ def _write(session: Session, rows: list[ReprintRow], write_ids: set[int]) -> Rep
     return ReprintPass(items_considered=len(items), links_written=written)
 
 
-def update_reprints(session: Session, *, item_ids: list[int]) -> ReprintPass:
-    """Recompute reprints around these (new or changed) items."""
+def update_reprints(
+    session: Session, *, item_ids: list[int], sketches: Sketches | None = None
+) -> ReprintPass:
+    """Recompute reprints around these (new or changed) items, with the text sketches
+    at hand for some of them."""
     dates = item_dates(session, item_ids=item_ids)
     if not dates:
         return ReprintPass(0, {})
@@ -94,10 +106,11 @@ def update_reprints(session: Session, *, item_ids: list[int]) -> ReprintPass:
         if write_start <= row.counted_at <= write_end or (row.article_key in keys)
     }
     write_ids.update(item_ids)  # items no longer counted lose their links too
-    return _write(session, list(rows.values()), write_ids)
+    return _write(session, list(rows.values()), write_ids, sketches or {})
 
 
 def rebuild_reprints(session: Session) -> ReprintPass:
     """Recompute every reprint link from all counted items (a full re-run)."""
     rows = counted_rows_between(session, start=None, end=None)
-    return _write(session, rows, {row.id for row in rows} | all_linked_item_ids(session))
+    linked = all_linked_item_ids(session)
+    return _write(session, rows, {row.id for row in rows} | linked, {})

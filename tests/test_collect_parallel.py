@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from classifiers.reprints import reprint_text
+from classifiers.shingles import TextSketch, text_digest
 from db.engine import make_engine, unit_of_work
 from db.models import CollectorRun, Item
 from db.outlets import outlet_ids, sync_registry
@@ -134,11 +136,18 @@ def test_collection_in_two_processes_stores_each_mention_once(
     assert report.items_new == 5 * 2 + 1  # the shared article once
     with unit_of_work(runtime.read_sessions) as session:
         stored = list(session.scalars(select(Item.canonical_url)))
+        texts = [reprint_text(i.lead, i.body) for i in session.scalars(select(Item))]
         run = session.scalars(select(CollectorRun)).one()
     assert len(stored) == len(set(stored)) == 11 and SHARED_LINK in stored
     assert (run.sources_ok, run.sources_failed, run.items_new) == (5, 0, 11)
-    assert len(run.outcomes) == 5
+    assert len(run.outcomes) == 5 and all("sketches" not in o for o in run.outcomes.values())
+    # Each new item's text sketch came back from the process that stored it.
+    assert _plain(report.sketches) == _plain({text_digest(t): TextSketch.of(t) for t in texts})
     assert http_server.hits("/0.xml") == 1 and second_server.hits("/3.xml") == 1
+
+
+def _plain(sketches: dict[bytes, TextSketch]) -> dict[bytes, tuple[bytes, list[int], int]]:
+    return {k: (s.fingerprints, s.bands.tolist(), s.size) for k, s in sketches.items()}
 
 
 def test_a_collecting_process_that_dies_leaves_its_sources_failed(

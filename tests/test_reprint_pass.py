@@ -11,6 +11,8 @@ from sqlalchemy import select
 from classifiers.article import ArticleClassifier
 from classifiers.evaluation import read_jsonl
 from classifiers.records import Article
+from classifiers.reprints import reprint_text
+from classifiers.shingles import TextSketch, text_digest
 from db.coverage import ItemFilter, count_items
 from db.engine import unit_of_work
 from db.items import store_item
@@ -112,3 +114,26 @@ def test_corrections_survive_rebuilds(runtime: Runtime) -> None:
         links = _links(runtime, "regional_of_national")
         assert ids[reprint["id"]] not in links
         assert links[ids[unique["id"]]] == (ids[reprint["reprint_of"]], "correction")
+
+
+def test_a_sketch_made_ahead_is_used_for_its_own_text_only(runtime: Runtime) -> None:
+    with unit_of_work(runtime.sessions) as session:
+        sync_registry(session, entries=list(CLASSIFIER.registry.entries.values()))
+    ids = _store(runtime, RECORDS)
+    unrelated = TextSketch.of("Een ander verhaal over de haven van Rotterdam. " * 12)
+
+    def links_with(sketches: dict[bytes, TextSketch]) -> dict[int, tuple[int, str]]:
+        with unit_of_work(runtime.sessions) as session:
+            update_reprints(session, item_ids=list(ids.values()), sketches=sketches)
+        return _links(runtime, "regional_of_national")
+
+    plain = links_with({})
+    by_text = next(r for r in RECORDS if plain.get(ids[r["id"]], (0, ""))[1] == "text_containment")
+    text = reprint_text("", str(by_text["text"]))  # stored as the body, without a lead
+    # Under another text's digest a sketch is never used ...
+    assert links_with({text_digest(text + " "): unrelated}) == plain
+    # ... under its own it is, instead of sketching the text again.
+    assert (
+        links_with({text_digest(text): unrelated}).get(ids[by_text["id"]])
+        != plain[ids[by_text["id"]]]
+    )
