@@ -153,6 +153,8 @@ class MentionDetector:
         published_at: datetime | None = None,
     ) -> list[MentionHit]:
         """Every counted mention in the article, in reading order."""
+        if not any(map(self._may_match, (title, lead, body))):
+            return []
         texts = dict(zip(PLACES, map(display_text, (title, lead, body)), strict=True))
         folded = {place: fold(text) for place, text in texts.items()}
         if not any(self._screen.search(f) for f in folded.values()):
@@ -183,6 +185,15 @@ class MentionDetector:
             )
             for c in accepted
         ]
+
+    def _may_match(self, raw: str) -> bool:
+        """False only when the screen cannot match the folded text: plain ASCII without
+        entities or line-end hyphenation folds to its lower case, but for dashes and
+        breaks turned into spaces, which no screen word (one word of a form) contains.
+        Most feed entries are such text; folding them is the larger part of detecting."""
+        if not raw.isascii() or "&" in raw or ("-" in raw and "\n" in raw):
+            return True
+        return self._screen.search(raw.lower()) is not None
 
     def _kind(self, matched: str) -> tuple[str, OfficeHolder | None]:
         return self._kinds[" ".join(matched.split())]

@@ -32,6 +32,13 @@ def test_spelling_variants_are_one_form(body: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "spelled", ["rappor-\nteur", "rapport&#101;ur", "Rapport\u00e9ur", "RAPPORTEUR"]
+)
+def test_a_form_spelled_out_only_once_decoded_or_joined_is_found(spelled: str) -> None:
+    assert forms(f"De {spelled} zag meer slachtoffers van mensenhandel.") == ["rapporteur"]
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "De VN-rapporteur voor mensenhandel bezocht Nederland.",
