@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import time
 import zlib
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -77,26 +79,66 @@ def retry_after_seconds(value: str | None, *, now: float | None = None) -> float
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+class _Slots:
+    """A semaphore that hands a freed slot to urgent waiters first: a collection asks
+    every source for its feed before the pages behind the entries."""
+
+    def __init__(self, count: int) -> None:
+        self._free = count
+        self._waiting: tuple[deque[asyncio.Future[None]], ...] = (deque(), deque())
+
+    @asynccontextmanager
+    async def held(self, *, urgent: bool) -> AsyncIterator[None]:
+        await self._acquire(self._waiting[0 if urgent else 1])
+        try:
+            yield
+        finally:
+            self._release()
+
+    async def _acquire(self, queue: deque[asyncio.Future[None]]) -> None:
+        if self._free and not any(self._waiting):
+            self._free -= 1
+            return
+        turn = asyncio.get_running_loop().create_future()
+        queue.append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self._release()  # handed a slot while being cancelled: pass it on
+            else:
+                queue.remove(turn)
+            raise
+
+    def _release(self) -> None:
+        for queue in self._waiting:
+            while queue:
+                turn = queue.popleft()
+                if not turn.done():
+                    turn.set_result(None)
+                    return
+        self._free += 1
+
+
 class _HostGate:
     """Limits requests in flight to one host and spaces them by a delay."""
 
     def __init__(self, concurrency: int, delay: float) -> None:
-        self._semaphore = asyncio.Semaphore(concurrency)
+        self._slots = _Slots(concurrency)
         self._delay = delay
         self._lock = asyncio.Lock()
         self._next_start = 0.0
 
-    async def __aenter__(self) -> None:
-        await self._semaphore.acquire()
-        if self._delay:
-            async with self._lock:
-                wait = self._next_start - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                self._next_start = time.monotonic() + self._delay
-
-    async def __aexit__(self, *exc: object) -> None:
-        self._semaphore.release()
+    @asynccontextmanager
+    async def passed(self, *, urgent: bool) -> AsyncIterator[None]:
+        async with self._slots.held(urgent=urgent):
+            if self._delay:
+                async with self._lock:
+                    wait = self._next_start - time.monotonic()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    self._next_start = time.monotonic() + self._delay
+            yield
 
 
 class _Cookies(httpx.Cookies):
@@ -138,7 +180,7 @@ class Fetcher:
         # Cookies are kept (consent walls set one and redirect back); the client's setter
         # would copy the jar into a plain Cookies, hence the attribute.
         self._client._cookies = _Cookies()
-        self._all = asyncio.Semaphore(limits.concurrency)
+        self._slots = _Slots(limits.concurrency)
         self._hosts: dict[str, _HostGate] = {}
 
     async def __aenter__(self) -> Fetcher:
@@ -168,8 +210,13 @@ class Fetcher:
         last_modified: str | None = None,
         accept: str = "*/*",
         guard: Callable[[str], Awaitable[None]] | None = None,
+        urgent: bool = False,
     ) -> FetchResult:
-        """GET ``url`` within the limits; raises ``CollectError`` on any failure."""
+        """GET ``url`` within the limits; raises ``CollectError`` on any failure.
+
+        ``urgent`` requests (a source's own feed or sitemap) get the next free connection
+        before any other waiting request. The deadline runs from the moment the request
+        goes out: waiting for its host or a connection is not the server's slowness."""
         if urlsplit(url).scheme not in ("http", "https"):
             raise CollectError("invalid_url", f"not an http(s) URL: {url}")
         headers = {"Accept": accept}
@@ -178,8 +225,8 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         try:
-            async with self._all, asyncio.timeout(self.limits.deadline):
-                return await self._follow(url, headers, guard)
+            async with asyncio.timeout(None) as deadline:
+                return await self._follow(url, headers, guard, urgent, deadline)
         except TimeoutError:
             raise CollectError(
                 "timeout", f"no complete answer within {self.limits.deadline:g} s"
@@ -190,6 +237,8 @@ class Fetcher:
         url: str,
         headers: dict[str, str],
         guard: Callable[[str], Awaitable[None]] | None,
+        urgent: bool,
+        deadline: asyncio.Timeout,
     ) -> FetchResult:
         """GET, following redirects by hand so each hop is counted, checked and recorded.
 
@@ -199,9 +248,12 @@ class Fetcher:
         current = url
         visited = {(url, self._cookies_held())}
         while True:
-            if guard is not None:
-                await guard(current)
-            async with self._gate(current):
+            # The host first: a request waiting for its host holds no connection slot.
+            async with self._gate(current).passed(urgent=urgent), self._slots.held(urgent=urgent):
+                if deadline.when() is None:
+                    deadline.reschedule(asyncio.get_running_loop().time() + self.limits.deadline)
+                if guard is not None:
+                    await guard(current)
                 result = await self._get_once(current, headers)
             location = result.headers.get("location")
             if result.status not in REDIRECT_STATUSES or not location:

@@ -237,7 +237,11 @@ class Collector:
         evaluations: list[Evaluated] = []
         try:
             result = await self.fetcher.fetch(
-                job.url, etag=job.etag, last_modified=job.last_modified, accept=FEED_ACCEPT
+                job.url,
+                etag=job.etag,
+                last_modified=job.last_modified,
+                accept=FEED_ACCEPT,
+                urgent=True,
             )
             if result.not_modified:
                 outcome.status = "not_modified"
@@ -268,7 +272,7 @@ class Collector:
         sitemap = parse_sitemap(result.body)
         entries = [e.as_feed_entry() for e in sitemap.entries]
         for child in sitemap.sitemaps[:MAX_CHILD_SITEMAPS]:
-            child_result = await self.fetcher.fetch(child, accept=FEED_ACCEPT)
+            child_result = await self.fetcher.fetch(child, accept=FEED_ACCEPT, urgent=True)
             entries += [e.as_feed_entry() for e in parse_sitemap(child_result.body).entries]
         return entries, 0
 

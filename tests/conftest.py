@@ -126,3 +126,10 @@ def runtime(engine: Engine, tmp_path: Path) -> Runtime:
 def http_server() -> Iterator[LocalServer]:
     with serving() as server:
         yield server
+
+
+@pytest.fixture
+def second_server() -> Iterator[LocalServer]:
+    """Another host (another port) beside ``http_server``."""
+    with serving() as server:
+        yield server

@@ -7,12 +7,10 @@ import multiprocessing
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from classifiers.reprints import reprint_text
@@ -27,7 +25,7 @@ from service.runtime import Runtime
 from service.settings import Settings
 from tests.environment import command_env
 from tests.factories import FeedItem, rss_feed
-from tests.httpserver import LocalServer, serving
+from tests.httpserver import LocalServer
 
 PUBLISHED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 SHARED_LINK = "https://nos.nl/artikel/2570000"
@@ -63,13 +61,6 @@ def test_partition_keeps_each_host_in_one_share_and_balances() -> None:
     hosts = [{job.url.lower().split("/")[2] for job in share} for share in shares]
     assert hosts[0].isdisjoint(hosts[1])
     assert partition_by_host([_job(1, urls[0])], 3) == [[_job(1, urls[0])]]
-
-
-@pytest.fixture
-def second_server() -> Iterator[LocalServer]:
-    """Another host (another port) beside ``http_server``."""
-    with serving() as server:
-        yield server
 
 
 def _feed(server: LocalServer, path: str, number: int) -> str:

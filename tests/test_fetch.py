@@ -8,6 +8,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -244,3 +245,73 @@ def test_compressed_bodies_are_inflated(
     url = http_server.add(f"/packed-{len(packed)}", packed, headers={"Content-Encoding": encoding})
     assert _fetch(url).body == body
     assert "gzip" in http_server.requests[-1][1]["accept-encoding"]
+
+
+def _answer_after(seconds: float) -> Callable[[BaseHTTPRequestHandler], None]:
+    def handler(h: BaseHTTPRequestHandler) -> None:
+        time.sleep(seconds)
+        h.send_response(200)
+        h.send_header("Content-Length", "2")
+        h.end_headers()
+        h.wfile.write(b"ok")
+
+    return handler
+
+
+@pytest.mark.parametrize("feed_on_another_host", [False, True])
+def test_urgent_requests_get_the_next_free_connection_first(
+    http_server: LocalServer, second_server: LocalServer, feed_on_another_host: bool
+) -> None:
+    answered: list[str] = []
+
+    def answer(name: str, seconds: float = 0.0) -> Callable[[BaseHTTPRequestHandler], None]:
+        def handler(h: BaseHTTPRequestHandler) -> None:
+            answered.append(name)
+            _answer_after(seconds)(h)
+
+        return handler
+
+    busy = http_server.add("/busy", handler=answer("busy", 0.3))
+    pages = [http_server.add(f"/page{i}", handler=answer(f"page{i}")) for i in range(3)]
+    feed = (second_server if feed_on_another_host else http_server).add(
+        "/feed", handler=answer("feed")
+    )
+    # One connection in all; on one host the host's own queue decides, across hosts the
+    # fetcher's connection queue.
+    limits = replace(LIMITS, concurrency=1, per_host_concurrency=4 if feed_on_another_host else 1)
+
+    async def run() -> None:
+        async with Fetcher(limits) as fetcher:
+            first = asyncio.ensure_future(fetcher.fetch(busy))
+            await asyncio.sleep(0.1)  # the connection is taken; the rest must wait
+            waiting = [asyncio.ensure_future(fetcher.fetch(url)) for url in pages]
+            await asyncio.sleep(0.05)
+            waiting.append(asyncio.ensure_future(fetcher.fetch(feed, urgent=True)))
+            await asyncio.gather(first, *waiting)
+
+    asyncio.run(run())
+    assert answered == ["busy", "feed", "page0", "page1", "page2"]
+
+
+def test_waiting_for_a_busy_host_holds_no_connection_and_no_deadline(
+    http_server: LocalServer, second_server: LocalServer
+) -> None:
+    slow = [http_server.add(f"/slow{i}", handler=_answer_after(0.6)) for i in range(3)]
+    other = second_server.add("/other", "o")
+    limits = replace(LIMITS, concurrency=2, per_host_concurrency=1, deadline=1.0)
+    finished: list[str] = []
+
+    async def fetch(fetcher: Fetcher, url: str) -> None:
+        await fetcher.fetch(url)
+        finished.append(url)
+
+    async def run() -> None:
+        async with Fetcher(limits) as fetcher:
+            tasks = [asyncio.ensure_future(fetch(fetcher, url)) for url in slow]
+            await asyncio.sleep(0.1)
+            await asyncio.gather(fetch(fetcher, other), *tasks)
+
+    asyncio.run(run())
+    # The other host was not kept waiting behind the busy one, and the third slow page,
+    # sent 1.2 s after it was asked for, still had its whole second.
+    assert finished == [other, *slow]
