@@ -181,6 +181,9 @@ class Fetcher:
         # would copy the jar into a plain Cookies, hence the attribute.
         self._client._cookies = _Cookies()
         self._slots = _Slots(limits.concurrency)
+        self._urgent_waiting = 0
+        self._urgent_all_sent = asyncio.Event()
+        self._urgent_all_sent.set()
         self._hosts: dict[str, _HostGate] = {}
 
     async def __aenter__(self) -> Fetcher:
@@ -249,7 +252,7 @@ class Fetcher:
         visited = {(url, self._cookies_held())}
         while True:
             # The host first: a request waiting for its host holds no connection slot.
-            async with self._gate(current).passed(urgent=urgent), self._slots.held(urgent=urgent):
+            async with self._turn(current, urgent=urgent):
                 if deadline.when() is None:
                     deadline.reschedule(asyncio.get_running_loop().time() + self.limits.deadline)
                 if guard is not None:
@@ -269,6 +272,35 @@ class Fetcher:
             visited.add((target, self._cookies_held()))
             redirects.append(current)
             current = target
+
+    @asynccontextmanager
+    async def _turn(self, url: str, *, urgent: bool) -> AsyncIterator[None]:
+        """The request's host, then a connection; urgent requests are counted as waiting
+        until they have both."""
+        if urgent:
+            self._urgent_waiting += 1
+            self._urgent_all_sent.clear()
+        waiting = urgent
+        try:
+            async with self._gate(url).passed(urgent=urgent), self._slots.held(urgent=urgent):
+                if waiting:
+                    waiting = False
+                    self._one_urgent_sent()
+                yield
+        finally:
+            if waiting:  # given up (cancelled) while waiting
+                self._one_urgent_sent()
+
+    def _one_urgent_sent(self) -> None:
+        self._urgent_waiting -= 1
+        if not self._urgent_waiting:
+            self._urgent_all_sent.set()
+
+    async def urgent_sent(self) -> None:
+        """Return once no urgent request waits for its host or a connection: a collection
+        sends every source's request before working on any answer, so a hanging server's
+        deadline starts at once instead of after seconds of parsing."""
+        await self._urgent_all_sent.wait()
 
     def _cookies_held(self) -> int:
         return len(self._client.cookies.jar)

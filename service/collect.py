@@ -246,6 +246,7 @@ class Collector:
             if result.not_modified:
                 outcome.status = "not_modified"
             else:
+                await self.fetcher.urgent_sent()
                 async with self._working:
                     entries, skipped = await self._entries(job, result)
                     outcome.seen, outcome.skipped = len(entries) + skipped, skipped

@@ -315,3 +315,29 @@ def test_waiting_for_a_busy_host_holds_no_connection_and_no_deadline(
     # The other host was not kept waiting behind the busy one, and the third slow page,
     # sent 1.2 s after it was asked for, still had its whole second.
     assert finished == [other, *slow]
+
+
+def test_urgent_sent_waits_until_no_urgent_request_is_queued(http_server: LocalServer) -> None:
+    busy = http_server.add("/busy", handler=_answer_after(0.3))
+    feeds = [http_server.add(f"/feed{i}", "f") for i in range(2)]
+    limits = replace(LIMITS, concurrency=1)
+
+    async def run() -> tuple[bool, bool]:
+        async with Fetcher(limits) as fetcher:
+            await fetcher.urgent_sent()  # nothing queued: at once
+            first = asyncio.ensure_future(fetcher.fetch(busy, urgent=True))
+            await asyncio.sleep(0.05)
+            queued = [asyncio.ensure_future(fetcher.fetch(url, urgent=True)) for url in feeds]
+            await asyncio.sleep(0.05)
+            waited = asyncio.ensure_future(fetcher.urgent_sent())
+            await asyncio.sleep(0.1)
+            early = waited.done()
+            await waited
+            # The last one has the one connection now, so the one before it is done.
+            previous_done = queued[0].done()
+            await asyncio.gather(first, *queued)
+            return early, previous_done
+
+    early, previous_done = asyncio.run(run())
+    assert not early and previous_done
+    assert [path for path, _ in http_server.requests] == ["/busy", "/feed0", "/feed1"]
