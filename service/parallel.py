@@ -94,6 +94,8 @@ def collect_in_processes(
         return run_collection(coroutine)
     import collectors.pages  # noqa: F401  - extraction runs inline: import it once, shared
 
+    runtime.classifier  # noqa: B018  - loaded once, before the fork, shared
+
     context = multiprocessing.get_context("fork")
     results: Queue[SourceOutcome | _ShareDone] = context.Queue()
     gc.freeze()  # the children share the parent's objects without copying them for the GC

@@ -92,8 +92,10 @@ def test_each_fault_is_categorised_and_healthy_items_stored_once(
     outcomes = {o.name: o for o in report.outcomes}
     for path, (_, category) in faults.items():
         assert (outcomes[path].status, outcomes[path].category) == ("error", category), path
-    assert outcomes["healthy-1"].new == 5
-    assert (outcomes["healthy-2"].new, outcomes["healthy-2"].known) == (0, 3)  # same articles
+    # The second healthy feed carries three of the first one's articles: whichever source
+    # is worked on first stores them, the other finds them known.
+    healthy = (outcomes["healthy-1"], outcomes["healthy-2"])
+    assert sum(o.new for o in healthy) == 5 and sum(o.known for o in healthy) == 3
     assert outcomes["latin-1"].new == 1
     for outcome in report.outcomes:
         assert outcome.seen == outcome.new + outcome.known + outcome.skipped
