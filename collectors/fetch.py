@@ -275,21 +275,23 @@ class Fetcher:
 
     @asynccontextmanager
     async def _turn(self, url: str, *, urgent: bool) -> AsyncIterator[None]:
-        """The request's host, then a connection; urgent requests are counted as waiting
-        until they have both."""
-        if urgent:
-            self._urgent_waiting += 1
-            self._urgent_all_sent.clear()
-        waiting = urgent
-        try:
-            async with self._gate(url).passed(urgent=urgent), self._slots.held(urgent=urgent):
-                if waiting:
-                    waiting = False
+        """The request's host, then a connection. Urgent requests that have their host
+        are counted while they wait for a connection (``urgent_sent``); one waiting for
+        its host waits for that host's answers, which nothing here would speed up."""
+        async with self._gate(url).passed(urgent=urgent):
+            waiting = urgent
+            if waiting:
+                self._urgent_waiting += 1
+                self._urgent_all_sent.clear()
+            try:
+                async with self._slots.held(urgent=urgent):
+                    if waiting:
+                        waiting = False
+                        self._one_urgent_sent()
+                    yield
+            finally:
+                if waiting:  # given up (cancelled) while waiting
                     self._one_urgent_sent()
-                yield
-        finally:
-            if waiting:  # given up (cancelled) while waiting
-                self._one_urgent_sent()
 
     def _one_urgent_sent(self) -> None:
         self._urgent_waiting -= 1
@@ -297,9 +299,9 @@ class Fetcher:
             self._urgent_all_sent.set()
 
     async def urgent_sent(self) -> None:
-        """Return once no urgent request waits for its host or a connection: a collection
-        sends every source's request before working on any answer, so a hanging server's
-        deadline starts at once instead of after seconds of parsing."""
+        """Return once no urgent request waits for a connection: a collection sends every
+        source's request before working on any answer, so a hanging server's deadline
+        starts at once instead of after seconds of parsing."""
         await self._urgent_all_sent.wait()
 
     def _cookies_held(self) -> int:

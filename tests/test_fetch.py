@@ -317,10 +317,12 @@ def test_waiting_for_a_busy_host_holds_no_connection_and_no_deadline(
     assert finished == [other, *slow]
 
 
-def test_urgent_sent_waits_until_no_urgent_request_is_queued(http_server: LocalServer) -> None:
+def test_urgent_sent_waits_until_no_urgent_request_waits_for_a_connection(
+    http_server: LocalServer,
+) -> None:
     busy = http_server.add("/busy", handler=_answer_after(0.3))
     feeds = [http_server.add(f"/feed{i}", "f") for i in range(2)]
-    limits = replace(LIMITS, concurrency=1)
+    limits = replace(LIMITS, concurrency=1, per_host_concurrency=4)
 
     async def run() -> tuple[bool, bool]:
         async with Fetcher(limits) as fetcher:
@@ -341,3 +343,23 @@ def test_urgent_sent_waits_until_no_urgent_request_is_queued(http_server: LocalS
     early, previous_done = asyncio.run(run())
     assert not early and previous_done
     assert [path for path, _ in http_server.requests] == ["/busy", "/feed0", "/feed1"]
+
+
+def test_urgent_sent_does_not_wait_for_a_busy_host(http_server: LocalServer) -> None:
+    busy = http_server.add("/busy", handler=_answer_after(0.5))
+    feed = http_server.add("/feed", "f")
+    limits = replace(LIMITS, concurrency=4, per_host_concurrency=1)
+
+    async def run() -> float:
+        async with Fetcher(limits) as fetcher:
+            first = asyncio.ensure_future(fetcher.fetch(busy, urgent=True))
+            await asyncio.sleep(0.05)
+            queued = asyncio.ensure_future(fetcher.fetch(feed, urgent=True))
+            await asyncio.sleep(0.05)
+            started = time.monotonic()
+            await fetcher.urgent_sent()  # the feed waits for its host, not for a connection
+            waited = time.monotonic() - started
+            await asyncio.gather(first, queued)
+            return waited
+
+    assert asyncio.run(run()) < 0.2
