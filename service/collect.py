@@ -199,6 +199,8 @@ class Collector:
         # only a few fetched feeds are worked on at a time: parsing hundreds of feeds first
         # would hold back every page fetch and leave the extraction workers idle for seconds.
         self._working = asyncio.Semaphore(SOURCES_PER_CONNECTION * fetcher.limits.concurrency)
+        self._answered: set[int] = set()  # sources whose feed came in, not reported yet
+        self._on_quiet: Callable[[bool], None] | None = None
 
     async def run(
         self,
@@ -214,10 +216,20 @@ class Collector:
         return report
 
     async def collect_all(
-        self, jobs: list[SourceJob], *, on_done: Callable[[SourceOutcome], None] | None = None
+        self,
+        jobs: list[SourceJob],
+        *,
+        on_done: Callable[[SourceOutcome], None] | None = None,
+        on_quiet: Callable[[bool], None] | None = None,
     ) -> list[SourceOutcome]:
-        """Collect every job at once; one outcome per job, whatever happens to it."""
+        """Collect every job at once; one outcome per job, whatever happens to it.
+
+        ``on_quiet(True)`` comes after the outcome of the last source being worked on
+        when the sources left all still wait for their feed (a hanging server), and
+        ``on_quiet(False)`` when a feed comes in again: what has been stored by then can
+        be worked on while they wait."""
         outcomes: list[SourceOutcome] = []
+        self._on_quiet = on_quiet
 
         async def one(job: SourceJob) -> None:
             try:
@@ -228,6 +240,10 @@ class Collector:
             outcomes.append(outcome)
             if on_done is not None:
                 on_done(outcome)
+            if job.id in self._answered:
+                self._answered.discard(job.id)
+                if not self._answered and on_quiet is not None:
+                    on_quiet(True)
 
         await asyncio.gather(*(one(job) for job in jobs))
         return outcomes
@@ -243,6 +259,7 @@ class Collector:
                 accept=FEED_ACCEPT,
                 urgent=True,
             )
+            self._answer_came(job)
             if result.not_modified:
                 outcome.status = "not_modified"
             else:
@@ -265,6 +282,11 @@ class Collector:
             last_modified=result.last_modified or (job.last_modified if keep else None),
         )
         return outcome
+
+    def _answer_came(self, job: SourceJob) -> None:
+        if not self._answered and self._on_quiet is not None:
+            self._on_quiet(False)
+        self._answered.add(job.id)
 
     async def _entries(self, job: SourceJob, result: FetchResult) -> tuple[list[FeedEntry], int]:
         if job.kind != "sitemap":

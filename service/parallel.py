@@ -26,6 +26,7 @@ from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from urllib.parse import urlsplit
 
+from db.engine import unit_of_work
 from service.collect import (
     RunReport,
     Selection,
@@ -38,10 +39,10 @@ from service.collect import (
 from service.jobs import (
     collect_jobs,
     due_jobs,
-    finish_with_reprints,
     open_collector,
     run_collection,
 )
+from service.reprints import update_reprints
 from service.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,17 @@ class _ShareDone:
     number: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Quiet:
+    """A collecting process's sources left all wait for their feed (or no longer do)."""
+
+    number: int
+    quiet: bool
+
+
+_Message = SourceOutcome | _ShareDone | _Quiet
+
+
 def collect_in_processes(
     runtime: Runtime,
     *,
@@ -97,7 +109,7 @@ def collect_in_processes(
     runtime.classifier  # noqa: B018  - loaded once, before the fork, shared
 
     context = multiprocessing.get_context("fork")
-    results: Queue[SourceOutcome | _ShareDone] = context.Queue()
+    results: Queue[_Message] = context.Queue()
     gc.freeze()  # the children share the parent's objects without copying them for the GC
     children = {
         number: context.Process(
@@ -122,42 +134,59 @@ def _collect_share(
     runtime: Runtime,
     number: int,
     jobs: list[SourceJob],
-    results: Queue[SourceOutcome | _ShareDone],
+    results: Queue[_Message],
 ) -> None:
     """A child: collect ``jobs``, reporting each outcome."""
     runtime.engine.dispose(close=False)  # the parent's pooled connections stay the parent's
     try:
-        run_collection(_collect_jobs(runtime, jobs, on_done=results.put))
+        run_collection(
+            _collect_jobs(
+                runtime,
+                jobs,
+                on_done=results.put,
+                on_quiet=lambda quiet: results.put(_Quiet(number, quiet)),
+            )
+        )
     finally:
         results.put(_ShareDone(number))
 
 
 async def _collect_jobs(
-    runtime: Runtime, jobs: list[SourceJob], *, on_done: Callable[[SourceOutcome], None]
+    runtime: Runtime,
+    jobs: list[SourceJob],
+    *,
+    on_done: Callable[[SourceOutcome], None],
+    on_quiet: Callable[[bool], None],
 ) -> None:
     async with open_collector(runtime, jobs, extract_workers=0) as collector:
-        await collector.collect_all(jobs, on_done=on_done)
+        await collector.collect_all(jobs, on_done=on_done, on_quiet=on_quiet)
 
 
 async def _collect_as_parent(
     runtime: Runtime,
     shares: list[list[SourceJob]],
     children: Mapping[int, BaseProcess],
-    results: Queue[SourceOutcome | _ShareDone],
+    results: Queue[_Message],
     *,
     trigger: str,
     on_done: Callable[[SourceOutcome], None] | None,
 ) -> RunReport:
     report = RunReport(run_id=begin_run(runtime.sessions, trigger=trigger))
+    reprints = _ReprintsAhead(runtime, report, shares=len(shares))
 
     def done(outcome: SourceOutcome) -> None:
         report.outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)
 
-    from_children = asyncio.ensure_future(_receive(shares, children, results, done))
+    from_children = asyncio.ensure_future(
+        _receive(shares, children, results, done, quiet=reprints.quiet)
+    )
     try:
-        await _collect_jobs(runtime, shares[0], on_done=done)
+        await _collect_jobs(
+            runtime, shares[0], on_done=done, on_quiet=lambda quiet: reprints.quiet(0, quiet)
+        )
+        reprints.quiet(0, True)  # finished
         await from_children
     finally:
         for child in children.values():
@@ -165,15 +194,53 @@ async def _collect_as_parent(
             if child.is_alive():
                 child.kill()
     end_run(runtime.sessions, report)
-    finish_with_reprints(runtime, report)
+    reprints.rest()
     return report
+
+
+class _ReprintsAhead:
+    """The run's reprint pass, done ahead while every process only waits for slow feeds
+    (a hanging server holds a run for its whole deadline), and then for what came after.
+    Passes over parts of the new items give the links one pass gives (``service.reprints``)."""
+
+    def __init__(self, runtime: Runtime, report: RunReport, *, shares: int) -> None:
+        self._runtime = runtime
+        self._report = report
+        self._busy = set(range(shares))
+        self._passed: set[int] = set()
+
+    def quiet(self, share: int, quiet: bool) -> None:
+        if quiet:
+            self._busy.discard(share)
+        else:
+            self._busy.add(share)
+        if not self._busy:
+            # After the callbacks of the moment: the messages received with this one.
+            asyncio.get_running_loop().call_soon(self._ahead)
+
+    def _ahead(self) -> None:
+        if not self._busy:
+            self._pass("while no source is being worked on")
+
+    def rest(self) -> None:
+        self._pass("at the end of the run")
+
+    def _pass(self, when: str) -> None:
+        new = [i for i in self._report.new_item_ids if i not in self._passed]
+        if new:
+            with unit_of_work(self._runtime.sessions) as session:
+                update_reprints(session, item_ids=new, sketches=self._report.sketches)
+            self._passed.update(new)
+            log.info("reprint pass over %d new items %s", len(new), when)
 
 
 async def _receive(
     shares: list[list[SourceJob]],
     children: Mapping[int, BaseProcess],
-    results: Queue[SourceOutcome | _ShareDone],
+    results: Queue[_Message],
     done: Callable[[SourceOutcome], None],
+    *,
+    quiet: Callable[[int, bool], None],
 ) -> None:
     """Pass the children's outcomes on until every child has finished; a child that died
     before reporting every source leaves those sources recorded as failed."""
@@ -185,6 +252,9 @@ async def _receive(
         message = await loop.run_in_executor(None, _next_message, results)
         if isinstance(message, _ShareDone):
             running.discard(message.number)
+            quiet(message.number, True)
+        elif isinstance(message, _Quiet):
+            quiet(message.number, message.quiet)
         elif isinstance(message, SourceOutcome):
             reported[owner[message.source_id]].add(message.source_id)
             done(message)
@@ -198,9 +268,10 @@ async def _receive(
                         done(
                             failed_outcome(job, f"internal: collecting process ended ({exit_code})")
                         )
+                quiet(number, True)
 
 
-def _next_message(results: Queue[SourceOutcome | _ShareDone]) -> SourceOutcome | _ShareDone | None:
+def _next_message(results: Queue[_Message]) -> _Message | None:
     try:
         return results.get(timeout=POLL_SECONDS)
     except queue.Empty:

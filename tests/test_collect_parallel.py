@@ -3,24 +3,28 @@ accounted for, also when a collecting process dies."""
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from classifiers.reprints import reprint_text
 from classifiers.shingles import TextSketch, text_digest
 from db.engine import make_engine, unit_of_work
-from db.models import CollectorRun, Item
+from db.models import CollectorRun, Item, ReprintLink
 from db.outlets import outlet_ids, sync_registry
 from db.sources import SourceSpec, seed_sources
 from service.collect import SourceJob, SourceOutcome
 from service.parallel import MIN_SOURCES_PER_PROCESS, collect_in_processes, partition_by_host
+from service.reprints import rebuild_reprints
 from service.runtime import Runtime
 from service.settings import Settings
 from tests.environment import command_env
@@ -135,6 +139,51 @@ def test_collection_in_two_processes_stores_each_mention_once(
     # Each new item's text sketch came back from the process that stored it.
     assert _plain(report.sketches) == _plain({text_digest(t): TextSketch.of(t) for t in texts})
     assert http_server.hits("/0.xml") == 1 and second_server.hits("/3.xml") == 1
+
+
+def test_reprints_are_done_while_a_slow_feed_is_awaited(
+    runtime: Runtime,
+    http_server: LocalServer,
+    second_server: LocalServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def slow_feed(handler: BaseHTTPRequestHandler) -> None:
+        time.sleep(1.5)  # within the timeouts: a slow server, not a dead one
+        body = rss_feed([FeedItem(title="Nationaal Rapporteur", link="https://nos.nl/l/1")])
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/rss+xml")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    urls = [_feed(http_server, f"/{n}.xml", n) for n in range(2)]
+    urls += [_feed(second_server, f"/{n}.xml", n) for n in range(2, 4)]
+    urls.append(second_server.add("/slow.xml", handler=slow_feed))
+    _add_sources(runtime, urls)
+    caplog.set_level(logging.INFO, logger="service.parallel")
+
+    report = collect_in_processes(
+        runtime, selection="all", trigger="test", processes=2, min_sources=1
+    )
+
+    passes = [r.getMessage() for r in caplog.records if r.name == "service.parallel"]
+    assert report.items_new == 4 * 2 + 1 + 1
+    # One pass over what the fast feeds brought while the slow one was awaited, one over
+    # the slow feed's item once it came; none left for the end of the run.
+    assert passes == [
+        "reprint pass over 9 new items while no source is being worked on",
+        "reprint pass over 1 new items while no source is being worked on",
+    ]
+    with unit_of_work(runtime.read_sessions) as session:
+        ahead = {
+            (r.item_id, r.original_item_id, r.policy) for r in session.scalars(select(ReprintLink))
+        }
+        rebuild_reprints(session)
+        session.flush()
+        rebuilt = {
+            (r.item_id, r.original_item_id, r.policy) for r in session.scalars(select(ReprintLink))
+        }
+    assert ahead == rebuilt
 
 
 def _plain(sketches: dict[bytes, TextSketch]) -> dict[bytes, tuple[bytes, list[int], int]]:
