@@ -26,6 +26,7 @@ from httpx_aiohttp import AiohttpTransport
 from collectors.errors import CollectError
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_NO_STREAM = httpx.ByteStream(b"")  # what a response is left with once read (_get_once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +309,7 @@ class Fetcher:
         return len(self._client.cookies.jar)
 
     async def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult:
+        response: httpx.Response | None = None
         try:
             async with self._client.stream("GET", url, headers=headers) as response:
                 self._raise_for_status(response)
@@ -327,6 +329,13 @@ class Fetcher:
             raise CollectError("invalid_url", str(error)) from None
         except httpx.HTTPError as error:
             raise CollectError("http_error", f"{type(error).__name__}: {error}") from None
+        finally:
+            if response is not None:
+                # Closed by now. httpx links a response and its stream both ways, so each
+                # one (with aiohttp's ~40 objects behind it) would wait for the cyclic GC:
+                # a large collection spent a tenth of its CPU there, and held ~90 MB more
+                # between collections.
+                response.stream = _NO_STREAM
 
     def _raise_for_status(self, response: httpx.Response) -> None:
         status = response.status_code

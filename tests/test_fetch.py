@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import gzip
 import threading
 import time
@@ -363,3 +365,37 @@ def test_urgent_sent_does_not_wait_for_a_busy_host(http_server: LocalServer) -> 
             return waited
 
     assert asyncio.run(run()) < 0.2
+
+
+def test_a_fetch_leaves_nothing_for_the_cyclic_garbage_collector(
+    http_server: LocalServer,
+) -> None:
+    ok = http_server.add("/feed", "f" * 1000)
+    missing = http_server.url("/missing")
+
+    async def run() -> list[str]:
+        async with Fetcher(LIMITS) as fetcher:
+            await fetcher.fetch(ok)  # pools and caches filled
+            with contextlib.suppress(CollectError):
+                await fetcher.fetch(missing)
+            gc.collect()
+            gc.disable()
+            gc.set_debug(gc.DEBUG_SAVEALL)
+            try:
+                for _ in range(5):
+                    await fetcher.fetch(ok)
+                    with contextlib.suppress(CollectError):
+                        await fetcher.fetch(missing)
+                gc.collect()
+                # The test server runs in this process: only the client's side counts.
+                return [
+                    type(o).__module__
+                    for o in gc.garbage
+                    if type(o).__module__.split(".")[0] in ("httpx", "httpx_aiohttp", "aiohttp")
+                ]
+            finally:
+                gc.set_debug(0)
+                gc.garbage.clear()
+                gc.enable()
+
+    assert asyncio.run(run()) == []
