@@ -104,7 +104,8 @@ def collect_in_processes(
     if len(shares) < 2:
         coroutine = collect_jobs(runtime, jobs, trigger=trigger, on_start=on_start, on_done=on_done)
         return run_collection(coroutine)
-    import collectors.pages  # noqa: F401  - extraction runs inline: import it once, shared
+    if any(job.pages != "none" for job in jobs):
+        import collectors.pages  # noqa: F401  - extraction runs inline: import it once, shared
 
     runtime.classifier  # noqa: B018  - loaded once, before the fork, shared
 
