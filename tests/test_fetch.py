@@ -399,3 +399,29 @@ def test_a_fetch_leaves_nothing_for_the_cyclic_garbage_collector(
                 gc.enable()
 
     assert asyncio.run(run()) == []
+
+
+def test_a_request_cancelled_while_waiting_gives_up_its_place(http_server: LocalServer) -> None:
+    busy = http_server.add("/busy", handler=_answer_after(0.3))
+    feed = http_server.add("/feed", "f")
+    page = http_server.add("/page", "p")
+    limits = replace(LIMITS, concurrency=1, per_host_concurrency=4)
+
+    async def run() -> list[FetchResult]:
+        async with Fetcher(limits) as fetcher:
+            first = asyncio.ensure_future(fetcher.fetch(busy))
+            await asyncio.sleep(0.05)
+            given_up = asyncio.ensure_future(fetcher.fetch(feed, urgent=True))
+            waiting = asyncio.ensure_future(fetcher.fetch(page))
+            await asyncio.sleep(0.05)
+            given_up.cancel()
+            # The cancelled request no longer counts as waiting.
+            await asyncio.wait_for(fetcher.urgent_sent(), timeout=2)
+            done = list(await asyncio.gather(first, waiting))
+            # The one connection is free again: nothing leaked while waiting was cancelled.
+            done.append(await asyncio.wait_for(fetcher.fetch(feed, urgent=True), timeout=2))
+            return done
+
+    results = asyncio.run(run())
+    assert [r.body for r in results] == [b"ok", b"p", b"f"]
+    assert [path for path, _ in http_server.requests] == ["/busy", "/page", "/feed"]
