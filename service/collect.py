@@ -240,10 +240,7 @@ class Collector:
             outcomes.append(outcome)
             if on_done is not None:
                 on_done(outcome)
-            if job.id in self._answered:
-                self._answered.discard(job.id)
-                if not self._answered and on_quiet is not None:
-                    on_quiet(True)
+            self._reported(job)
 
         await asyncio.gather(*(one(job) for job in jobs))
         return outcomes
@@ -287,6 +284,13 @@ class Collector:
         if not self._answered and self._on_quiet is not None:
             self._on_quiet(False)
         self._answered.add(job.id)
+
+    def _reported(self, job: SourceJob) -> None:
+        """After the source's outcome, so "quiet" never overtakes it."""
+        if job.id in self._answered:
+            self._answered.discard(job.id)
+            if not self._answered and self._on_quiet is not None:
+                self._on_quiet(True)
 
     async def _entries(self, job: SourceJob, result: FetchResult) -> tuple[list[FeedEntry], int]:
         if job.kind != "sitemap":

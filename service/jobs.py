@@ -24,7 +24,7 @@ from service.collect import (
     load_jobs,
 )
 from service.extraction import Extractor
-from service.reprints import update_reprints
+from service.reprints import Sketches, update_reprints
 from service.runtime import Runtime
 
 ROBOTS_AGENT = "mediamonitor"
@@ -111,12 +111,12 @@ async def collect_jobs(
         runtime, jobs, extract_workers=runtime.settings.extract_workers
     ) as collector:
         report = await collector.run(jobs, trigger=trigger, on_done=on_done)
-    finish_with_reprints(runtime, report)
+    reprint_pass(runtime, report.new_item_ids, sketches=report.sketches)
     return report
 
 
-def finish_with_reprints(runtime: Runtime, report: RunReport) -> None:
-    """The reprint pass over a run's new items."""
-    if report.new_item_ids:
+def reprint_pass(runtime: Runtime, item_ids: list[int], *, sketches: Sketches) -> None:
+    """The reprint pass over new items (none: nothing to do)."""
+    if item_ids:
         with unit_of_work(runtime.sessions) as session:
-            update_reprints(session, item_ids=report.new_item_ids, sketches=report.sketches)
+            update_reprints(session, item_ids=item_ids, sketches=sketches)

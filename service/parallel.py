@@ -26,7 +26,6 @@ from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from urllib.parse import urlsplit
 
-from db.engine import unit_of_work
 from service.collect import (
     RunReport,
     Selection,
@@ -40,9 +39,9 @@ from service.jobs import (
     collect_jobs,
     due_jobs,
     open_collector,
+    reprint_pass,
     run_collection,
 )
-from service.reprints import update_reprints
 from service.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -213,7 +212,7 @@ class _ReprintsAhead:
         self._runtime = runtime
         self._report = report
         self._busy = set(range(shares))
-        self._passed: set[int] = set()
+        self._outcomes_passed = 0  # the report's outcomes only grow
 
     def quiet(self, share: int, quiet: bool) -> None:
         if quiet:
@@ -232,12 +231,13 @@ class _ReprintsAhead:
         self._pass("at the end of the run")
 
     def _pass(self, when: str) -> None:
-        new = [i for i in self._report.new_item_ids if i not in self._passed]
+        outcomes = self._report.outcomes
+        upto = len(outcomes)
+        new = [i for o in outcomes[self._outcomes_passed : upto] for i in o.new_item_ids]
         if new:
-            with unit_of_work(self._runtime.sessions) as session:
-                update_reprints(session, item_ids=new, sketches=self._report.sketches)
-            self._passed.update(new)
+            reprint_pass(self._runtime, new, sketches=self._report.sketches)
             log.info("reprint pass over %d new items %s", len(new), when)
+        self._outcomes_passed = upto
 
 
 async def _receive(
