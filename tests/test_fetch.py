@@ -227,6 +227,30 @@ def test_refused_connection_and_bad_scheme() -> None:
     assert _category("file:///etc/passwd").category == "invalid_url"
 
 
+def _not_http(handler: BaseHTTPRequestHandler) -> None:
+    handler.wfile.write(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+    handler.close_connection = True
+
+
+def _cut_short(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Length", "1000")
+    handler.end_headers()
+    handler.wfile.write(b"<rss>")
+    handler.close_connection = True
+
+
+@pytest.mark.parametrize("answer", [_not_http, _cut_short])
+def test_broken_answers_are_connection_errors_on_the_source(
+    http_server: LocalServer, answer: Callable[[BaseHTTPRequestHandler], None]
+) -> None:
+    """Not HTTP at all, or a body shorter than announced: the source's error, with the
+    library's reason, never an unexpected failure of the collector."""
+    error = _category(http_server.add(f"/{answer.__name__}", handler=answer))
+    assert error.category == "connect"
+    assert str(error)
+
+
 @pytest.mark.parametrize(
     ("encoding", "compress"),
     [
