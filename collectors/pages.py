@@ -490,9 +490,12 @@ def _strip_site_suffix(title: str, site_name: str | None, url: str) -> str:
         title = title[: last.start()]
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() or "_"
+
+
 def _key(text: str) -> str:
     """Letters and digits only, lower-case: for comparing headlines and names."""
-    return "".join(c for c in text.casefold() if c.isalnum())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def _title(
