@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import insert, literal, select, union_all, update
+from sqlalchemy import Table, bindparam, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
 from db.chunks import chunks
@@ -131,19 +132,27 @@ def _remember_url(session: Session, *, canonical_url: str, url: str) -> None:
         add_url(session, item_id=item_id, url=url)
 
 
+_ITEMS = cast(Table, Item.__table__)
+_SEEN = cast(Table, SeenEntry.__table__)
+# Built once, on the tables: every source of a collection asks it, and building the ORM
+# query anew each time cost more than running it.
+_LOOKED_AT = union_all(
+    select(_ITEMS.c.canonical_url, literal(True)).where(
+        _ITEMS.c.canonical_url.in_(bindparam("urls", expanding=True))
+    ),
+    select(_SEEN.c.canonical_url, literal(False)).where(
+        _SEEN.c.canonical_url.in_(bindparam("urls", expanding=True))
+    ),
+)
+
+
 def looked_at_urls(session: Session, *, canonical_urls: list[str]) -> tuple[set[str], set[str]]:
     """Which of these canonical URLs are stored already, and which were looked at before
     and not stored (see ``SeenEntry``); one query a chunk."""
     stored: set[str] = set()
     seen: set[str] = set()
     for chunk in chunks(canonical_urls):
-        query = union_all(
-            select(Item.canonical_url, literal(True)).where(Item.canonical_url.in_(chunk)),
-            select(SeenEntry.canonical_url, literal(False)).where(
-                SeenEntry.canonical_url.in_(chunk)
-            ),
-        )
-        for url, is_stored in session.execute(query):
+        for url, is_stored in session.execute(_LOOKED_AT, {"urls": list(chunk)}):
             (stored if is_stored else seen).add(url)
     return stored, seen
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Source
@@ -57,6 +57,30 @@ def due_sources(session: Session, *, now: datetime, limit: int | None = None) ->
     return list(session.scalars(query))
 
 
+_SOURCES = cast(Table, Source.__table__)
+
+
+def _success_statement(*, with_item: bool) -> Any:
+    values: dict[str, Any] = {
+        "last_checked_at": bindparam("now"),
+        "last_success_at": bindparam("now"),
+        "last_error": None,
+        "error_count": 0,
+        "next_check_at": bindparam("next_check_at"),
+        "etag": bindparam("etag"),
+        "last_modified": bindparam("last_modified"),
+        "items_found": _SOURCES.c.items_found + bindparam("new_items"),
+    }
+    if with_item:
+        values["last_item_at"] = bindparam("now")
+    return update(_SOURCES).where(_SOURCES.c.id == bindparam("source_id")).values(**values)
+
+
+# Built once, on the table: every source of a collection records its success, and building
+# the statement anew (or the ORM's bulk-update path) cost more than running it.
+_SUCCESS = {with_item: _success_statement(with_item=with_item) for with_item in (False, True)}
+
+
 def record_success(
     session: Session,
     *,
@@ -67,21 +91,17 @@ def record_success(
     last_modified: str | None,
     new_items: int,
 ) -> None:
-    values: dict[str, object] = {
-        "last_checked_at": now,
-        "last_success_at": now,
-        "last_error": None,
-        "error_count": 0,
-        "next_check_at": next_check_at,
-        "etag": etag,
-        "last_modified": last_modified,
-        "items_found": Source.items_found + new_items,
-    }
-    if new_items:
-        values["last_item_at"] = now
-    # A Core statement: the ORM's bulk-update path costs ~1 ms a source for nothing here.
-    table = cast(Table, Source.__table__)
-    session.execute(update(table).where(table.c.id == source_id).values(**values))
+    session.execute(
+        _SUCCESS[bool(new_items)],
+        {
+            "source_id": source_id,
+            "now": now,
+            "next_check_at": next_check_at,
+            "etag": etag,
+            "last_modified": last_modified,
+            "new_items": new_items,
+        },
+    )
 
 
 def record_failure(

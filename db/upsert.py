@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy import Table
@@ -18,7 +19,7 @@ def insert_ignore(
     collectors storing the same article at once store it once.
     """
     statement = (
-        _insert(session, table)
+        _insert(_dialect(session), table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=conflict)
         .returning(table.c.id)
@@ -32,7 +33,7 @@ def insert_many_ignore(
     """Insert rows in one statement, skipping those whose unique key exists."""
     if not rows:
         return
-    session.execute(_insert(session, table).on_conflict_do_nothing(index_elements=conflict), rows)
+    session.execute(_insert_ignoring(_dialect(session), table, tuple(conflict), ()), rows)
 
 
 def insert_many_returning(
@@ -43,16 +44,26 @@ def insert_many_returning(
     ids by the ``key`` column's value."""
     if not rows:
         return {}
-    statement = (
-        _insert(session, table)
-        .on_conflict_do_nothing(index_elements=conflict)
-        .returning(table.c[key], table.c.id)
-    )
+    statement = _insert_ignoring(_dialect(session), table, tuple(conflict), (key, "id"))
     new_ids: dict[Any, int] = dict(session.execute(statement, rows).all())
     return new_ids
 
 
-def _insert(session: Session, table: Table) -> Any:
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _insert(dialect: str, table: Table) -> Any:
     """The dialect's INSERT, which has ON CONFLICT DO NOTHING."""
-    module: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    module: Any = postgresql if dialect == "postgresql" else sqlite
     return module.insert(table)
+
+
+@functools.cache
+def _insert_ignoring(
+    dialect: str, table: Table, conflict: tuple[str, ...], returning: tuple[str, ...]
+) -> Any:
+    """Built once a kind: every source of a collection runs these, and building the
+    statement anew cost about as much as running it."""
+    statement = _insert(dialect, table).on_conflict_do_nothing(index_elements=list(conflict))
+    return statement.returning(*(table.c[name] for name in returning)) if returning else statement
