@@ -30,6 +30,11 @@ would (``compile_sources``):
 6. with the healthy feeds only, times a feeds-only collection (``pages: none``) on a fresh
    database against newsboat on a fresh cache, ``--feeds-only-rounds`` times each.
 
+Before and after, it times ``trafilatura.extract`` on the recorded pages and prints it
+beside the 36 ms a page of ../shared/docs/MEASURED.md: the collector's work is CPU-bound,
+newsboat's mostly waits, so the first collection's ratio moves with this machine's speed
+(shared VMs drift by 2x within an hour).
+
 Steps 2-5 are repeated ``--rounds`` times on a fresh database and cache; the table gives
 the median wall times, the largest memory and the worst correctness figure. The judged
 memory is the tree's PSS (a forked worker shares its parent's pages; the RSS sum counts
@@ -232,6 +237,49 @@ def _cpu_seconds(pid: int) -> float:
     if len(fields) < 13:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# ---------------------------------------------------------------------------------------
+# How fast this machine is right now
+
+# ../shared/docs/MEASURED.md: trafilatura.extract on the recorded pages, on the 2-core
+# machine kind the targets are set for.
+REFERENCE_EXTRACT_MS = 36.0
+_SPEED_PROBE = """
+import sys, time, trafilatura
+from pathlib import Path
+pages = [p.read_bytes() for p in sorted(Path(sys.argv[1]).glob("*.html"))]
+best = min(
+    (time.process_time(), [trafilatura.extract(p) for p in pages], time.process_time())
+    for _ in range(3)
+)
+print(1000 * (best[2] - best[0]) / len(pages))
+"""
+
+
+def machine_speed() -> float | None:
+    """ms of CPU per page for ``trafilatura.extract`` on the recorded pages, best of 3:
+    the CPU-bound figures (and so the first collection's ratio) scale with it, newsboat's
+    wait-bound ones hardly."""
+    from extract import corpus_dir
+
+    pages = corpus_dir() / "pages"
+    probe = subprocess.run(
+        [PYTHON, "-c", _SPEED_PROBE, str(pages)], capture_output=True, text=True, check=False
+    )
+    try:
+        return float(probe.stdout.strip())
+    except ValueError:
+        return None
+
+
+def describe_speed(label: str, ms: float | None) -> str:
+    if ms is None:
+        return f"  machine speed {label}: not measured (no recorded pages)"
+    return (
+        f"  machine speed {label}: trafilatura.extract {ms:.1f} ms a recorded page "
+        f"({ms / REFERENCE_EXTRACT_MS:.2f}x the {REFERENCE_EXTRACT_MS:g} ms of MEASURED.md)"
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -828,6 +876,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(model.aside_only)} name it only in a 'Lees ook' link; files in {workdir}",
         flush=True,
     )  # fmt: skip
+    speed_before = machine_speed()
     server = SiteServer(args, workdir / "sites.log")
     try:
         results = [
@@ -839,7 +888,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
 
+    speed_after = machine_speed()
     print_details(model, results, len(healthy))
+    print(describe_speed("before", speed_before))
+    print(describe_speed("after", speed_after))
     for label, runs in (("ours, feeds only", ours_feeds), ("newsboat, feeds only", theirs_feeds)):
         if runs:
             walls = ", ".join(f"{m.wall:.2f}" for m in runs)
