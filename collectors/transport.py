@@ -78,7 +78,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         session = self._session
         if session is None:
             connector = aiohttp.TCPConnector(limit=self._connections)
-            session = self._session = aiohttp.ClientSession(connector=connector, trust_env=False)
+            # The httpx client's jar is the one jar: the fetcher sets the Cookie header.
+            session = self._session = aiohttp.ClientSession(
+                connector=connector, trust_env=False, cookie_jar=aiohttp.DummyCookieJar()
+            )
         with _as_httpx_errors():
             response = await session.request(
                 request.method,

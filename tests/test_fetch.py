@@ -147,7 +147,10 @@ def test_redirects_are_followed_recorded_and_limited(http_server: LocalServer) -
 
 
 def test_cookie_set_on_a_consent_redirect_is_sent_back(http_server: LocalServer) -> None:
+    sent: list[list[str] | None] = []
+
     def article(handler: BaseHTTPRequestHandler) -> None:
+        sent.append(handler.headers.get_all("Cookie"))
         consented = "consent=yes" in (handler.headers.get("Cookie") or "")
         body = b"article" if consented else b"cookie wall"
         handler.send_response(200)
@@ -161,6 +164,7 @@ def test_cookie_set_on_a_consent_redirect_is_sent_back(http_server: LocalServer)
     http_server.add("/a", handler=article)
     assert _fetch(start).body == b"article"
     assert _fetch(http_server.url("/a")).body == b"cookie wall"
+    assert sent == [["consent=yes"], None]  # once, from the one jar; none in a new client
 
 
 def test_consent_redirect_back_to_the_same_url_is_no_loop(http_server: LocalServer) -> None:
