@@ -368,6 +368,8 @@ def test_paywalled_teaser_without_structured_data() -> None:
         (b'<a href="/x"><span class="label--premium">Premium</span> Ander verhaal</a>', "full"),
         (b'<div class="c-paywall"><p>Word abonnee voor 1 euro</p></div>', "partial"),
         (b'<div data-area="paywall"></div>', "partial"),
+        (b'<div DATA-AREA="paywall"></div>', "partial"),  # attribute names ignore case
+        (b"<section data-paywall><p>Alleen voor abonnees</p></section>", "partial"),
     ],
 )
 def test_paywall_markup_on_short_pages(markup: bytes, expected: str) -> None:
