@@ -2,9 +2,9 @@
 
 httpx's own connection pool is the bottleneck under concurrency (encode/httpx issue 3215;
 about 6x fewer pages a second here, ../shared/docs/MEASURED.md). The httpx-aiohttp package
-solves that too, but costs a tenth of a millisecond more a request than this: it builds a
-timeout object and a dozen proxy and TLS arguments for every request, and hands bodies on
-in 16 KB pieces, each passing four generators.
+solves that too, at more cost a request: it builds a timeout object and a dozen proxy and
+TLS arguments for every request and hands bodies on in 16 KB pieces, each passing four
+generators. It also let aiohttp's own error for an answer that is not HTTP escape.
 """
 
 from __future__ import annotations
