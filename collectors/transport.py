@@ -15,6 +15,8 @@ from contextlib import contextmanager
 import aiohttp
 import httpx
 
+KEEPALIVE_SECONDS = 5.0
+
 # aiohttp's errors as the httpx errors the fetcher handles: timeouts first (aiohttp's
 # timeout errors are also connection errors).
 _ERRORS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
@@ -77,7 +79,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         session = self._session
         if session is None:
-            connector = aiohttp.TCPConnector(limit=self._connections)
+            # Idle connections are closed after 5 s, as httpx does: many servers close
+            # theirs soon after, and a reused connection the server just closed fails.
+            connector = aiohttp.TCPConnector(
+                limit=self._connections, keepalive_timeout=KEEPALIVE_SECONDS
+            )
             # The httpx client's jar is the one jar: the fetcher sets the Cookie header.
             session = self._session = aiohttp.ClientSession(
                 connector=connector, trust_env=False, cookie_jar=aiohttp.DummyCookieJar()
