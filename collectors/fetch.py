@@ -272,9 +272,10 @@ class Fetcher:
                     "too_many_redirects", f"more than {self.limits.max_redirects} redirects"
                 )
             target = urljoin(current, location)
-            if (target, self._cookies_held()) in visited:
+            hop = (target, self._cookies_held())
+            if hop in visited:
                 raise CollectError("too_many_redirects", f"redirect loop at {target}")
-            visited.add((target, self._cookies_held()))
+            visited.add(hop)
             redirects.append(current)
             current = target
 

@@ -760,7 +760,7 @@ def _paywall_marker(
     return None
 
 
-def _prune(tree: lxml.html.HtmlElement, *, data_attributes: bool = True) -> _PaywallSigns:
+def _prune(tree: lxml.html.HtmlElement, *, data_attributes: bool) -> _PaywallSigns:
     """Remove link-dense "read also" blocks and menus (by class or id: "related",
     "lees-ook", "menu", …; by their opening words: "Lees ook:", "Meer over dit
     onderwerp:"; link-dense table rows and cells) and subscription boxes ("Lees verder met
