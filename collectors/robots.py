@@ -44,7 +44,7 @@ class RobotsCache:
         rules = cached[1]
         if isinstance(rules, bool):
             return rules
-        return bool(rules.can_fetch(url, self._agent))
+        return rules.can_fetch(url, self._agent)
 
     async def _load(self, origin: str) -> Protego | bool:
         try:
