@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 
-from classifiers.mentions import MentionDetector
+from classifiers.mentions import MentionDetector, _pattern, _phrase_regex
 from classifiers.watchlist import load_watchlist, parse_watchlist
 
 DETECTOR = MentionDetector(load_watchlist())
@@ -164,3 +165,14 @@ def test_invalid_watchlist_is_refused_with_the_reason() -> None:
 )
 def test_roles_misspellings_and_neighbouring_offices(body: str, expected: list[str]) -> None:
     assert forms(body) == expected
+
+
+def test_grouped_phrase_alternation_matches_like_the_plain_one() -> None:
+    """The phrase regexes group their alternatives by first character for speed; the
+    matches must be those of the plain longest-first alternation."""
+    phrases = ("nationaal rapporteur", "nationaal rapporteur mensenhandel", "nrm", "rijken", "n")
+    plain = "|".join(_pattern(p) for p in sorted(phrases, key=len, reverse=True))
+    text = "de nationaal  rapporteur mensenhandel, nrm en n; nationaal rapporteurs; rijkens rijken"
+    found = [m.group(0) for m in _phrase_regex(phrases).finditer(text)]
+    assert found == [m.group(0) for m in re.finditer(rf"\b(?:{plain})\b", text)]
+    assert found == ["nationaal  rapporteur mensenhandel", "nrm", "n", "rijken"]
