@@ -100,7 +100,7 @@ class _Slots:
         except asyncio.CancelledError:
             if turn.done() and not turn.cancelled():
                 self.release()  # handed a slot while being cancelled: pass it on
-            else:
+            elif turn in queue:  # a release() since the cancel may have dropped it
                 queue.remove(turn)
             raise
 

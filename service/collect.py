@@ -209,10 +209,19 @@ class Collector:
         trigger: str = "manual",
         on_done: Callable[[SourceOutcome], None] | None = None,
     ) -> RunReport:
-        """Collect ``jobs`` as one recorded run."""
+        """Collect ``jobs`` as one recorded run. A cancelled run (a stopping scheduler) is
+        recorded with the sources it finished; the others are due again."""
         report = RunReport(run_id=begin_run(self.sessions, trigger=trigger))
-        report.outcomes = await self.collect_all(jobs, on_done=on_done)
-        end_run(self.sessions, report)
+
+        def done(outcome: SourceOutcome) -> None:
+            report.outcomes.append(outcome)
+            if on_done is not None:
+                on_done(outcome)
+
+        try:
+            await self.collect_all(jobs, on_done=done)
+        finally:
+            end_run(self.sessions, report)
         return report
 
     async def collect_all(

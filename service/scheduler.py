@@ -8,6 +8,7 @@ takes over when the first stops renewing (it died, or lost its database).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -22,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from db.engine import unit_of_work
 from db.leases import acquire, release
 from service import jobs
+from service.collect import RunReport
 from service.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,12 @@ class LeasedScheduler:
         self.runtime = runtime
         self.holder = holder or _holder_id()
         self._holding = threading.Event()
+        # The collection in progress, so that stopping can cancel it; guarded by _lock.
+        self._lock = threading.Lock()
+        self._stopping = False
+        self._running: asyncio.Task[RunReport] | None = None
+        self._idle = threading.Event()
+        self._idle.set()
         self.lease_ttl = timedelta(seconds=runtime.settings.scheduler_lease_seconds)
         self.tick_seconds = runtime.settings.scheduler_tick_seconds
 
@@ -75,9 +83,17 @@ class LeasedScheduler:
         """Collect every due source once, if this process holds the lease."""
         if not self.holding:
             return
-        report = jobs.run_collection(
-            jobs.collect(self.runtime, selection="due", trigger="schedule")
-        )
+        with self._lock:
+            if self._stopping:
+                return
+            self._idle.clear()
+        try:
+            report = jobs.run_collection(self._collect())
+        except asyncio.CancelledError:
+            log.info("scheduler %s: collection stopped, the scheduler is stopping", self.holder)
+            return
+        finally:
+            self._idle.set()
         if report.outcomes:
             log.info(
                 "scheduled run %s: %d sources, %d new items, %d failed",
@@ -86,6 +102,32 @@ class LeasedScheduler:
                 report.items_new,
                 len(report.failed),
             )
+
+    async def _collect(self) -> RunReport:
+        with self._lock:
+            if self._stopping:
+                raise asyncio.CancelledError
+            self._running = asyncio.current_task()
+        try:
+            return await jobs.collect(self.runtime, selection="due", trigger="schedule")
+        finally:
+            with self._lock:
+                self._running = None
+
+    def stop(self, *, timeout: float = 30.0) -> bool:
+        """Tick no more, cancel the collection in progress and wait for it to wind down
+        (sources already collected stay stored and recorded in the run; the extraction
+        workers are shut down). Without this, a stopping process would leave a
+        collection running without its lease, or die with its workers orphaned (uvicorn
+        ends a process with the signal that stopped it). False if it did not end in time."""
+        with self._lock:  # a registered task's loop is still running
+            self._stopping = True
+            if self._running is not None:
+                self._running.get_loop().call_soon_threadsafe(self._running.cancel)
+        if self._idle.wait(timeout):
+            return True
+        log.warning("scheduler %s: the collection did not stop within %g s", self.holder, timeout)
+        return False
 
     def add_jobs(self, scheduler: BaseScheduler) -> None:
         now = datetime.now(UTC)

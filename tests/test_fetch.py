@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 
 from collectors.errors import CollectError
-from collectors.fetch import Fetcher, FetchLimits, FetchResult
+from collectors.fetch import Fetcher, FetchLimits, FetchResult, _Slots
 from tests.httpserver import LocalServer
 
 LIMITS = FetchLimits(
@@ -427,6 +427,26 @@ def test_a_fetch_leaves_nothing_for_the_cyclic_garbage_collector(
                 gc.enable()
 
     assert asyncio.run(run()) == []
+
+
+def test_waiters_cancelled_together_while_a_slot_frees_end_cancelled_and_leak_nothing() -> None:
+    """A stopping scheduler cancels every request at once: a slot freed in between finds
+    the cancelled turns first, and each request must still end as cancelled (not as an
+    error recorded on its source)."""
+
+    async def run() -> list[BaseException | None]:
+        slots = _Slots(1)
+        await slots.acquire(urgent=False)
+        waiters = [asyncio.ensure_future(slots.acquire(urgent=u)) for u in (True, False, False)]
+        await asyncio.sleep(0)
+        for waiter in waiters:
+            waiter.cancel()
+        slots.release()  # before the cancelled waiters have run
+        results = await asyncio.gather(*waiters, return_exceptions=True)
+        await asyncio.wait_for(slots.acquire(urgent=False), timeout=1)  # the slot is not lost
+        return results
+
+    assert all(isinstance(r, asyncio.CancelledError) for r in asyncio.run(run()))
 
 
 def test_a_request_cancelled_while_waiting_gives_up_its_place(http_server: LocalServer) -> None:

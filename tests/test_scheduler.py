@@ -7,8 +7,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import BinaryIO
 
@@ -16,11 +18,15 @@ from sqlalchemy import Engine, func, select
 
 from db.engine import session_factory, unit_of_work
 from db.leases import acquire, current_holder
-from db.models import CollectorRun
+from db.models import CollectorRun, Source
+from db.outlets import outlet_ids, sync_registry
 from db.runs import finish_run, start_run
+from db.sources import SourceSpec, seed_sources
 from service.runtime import Runtime
 from service.scheduler import LEASE_NAME, LeasedScheduler
 from tests.environment import command_env
+from tests.factories import FeedItem, rss_feed
+from tests.httpserver import LocalServer
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 TTL = timedelta(seconds=60)
@@ -155,3 +161,61 @@ def test_empty_ticks_are_kept_for_a_day(runtime: Runtime) -> None:
     with unit_of_work(runtime.read_sessions) as session:
         kept = set(session.scalars(select(CollectorRun.id)))
     assert busy in kept and not kept & set(old) and len(kept) == 2
+
+
+def test_stopping_cancels_the_collection_in_progress(
+    runtime: Runtime, http_server: LocalServer
+) -> None:
+    asked = threading.Event()
+
+    def hang(handler: BaseHTTPRequestHandler) -> None:
+        asked.set()
+        time.sleep(4)  # under the 5 s deadline: only stopping ends this collection early
+
+    quick = http_server.add(
+        "/quick.xml",
+        rss_feed([FeedItem(title="Nieuws", link="https://www.tubantia.nl/regio/nieuws~a1b2c3/")]),
+    )
+    slow = http_server.add("/slow.xml", handler=hang)
+    with unit_of_work(runtime.sessions) as session:
+        sync_registry(session, entries=list(runtime.classifier.registry.entries.values()))
+        seed_sources(
+            session,
+            outlet_ids=outlet_ids(session),
+            specs=[
+                SourceSpec("Snel", "feed", quick, outlet="Tubantia", pages="none"),
+                SourceSpec("Traag", "feed", slow, outlet="Tubantia", pages="all"),
+            ],
+        )
+    scheduler = LeasedScheduler(runtime)
+    assert scheduler.renew()
+    ticking = threading.Thread(target=scheduler.tick)
+    ticking.start()
+    assert asked.wait(10)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not _source_ok(runtime, "Snel"):
+        time.sleep(0.05)
+
+    started = time.monotonic()
+    assert scheduler.stop(timeout=10)
+    assert time.monotonic() - started < 2.5  # cancelled, not waited out
+    ticking.join(timeout=5)
+    assert not ticking.is_alive()
+
+    with unit_of_work(runtime.read_sessions) as session:
+        run = session.scalars(select(CollectorRun)).one()
+        sources = {s.name: s for s in session.scalars(select(Source))}
+        assert run.finished_at is not None
+        assert set(run.outcomes) == {str(sources["Snel"].id)}  # what finished is recorded
+        assert sources["Traag"].error_count == 0  # stopping is no failure of the source
+        assert sources["Traag"].last_error is None
+    scheduler.tick()  # a stopped scheduler starts no new collection
+    with unit_of_work(runtime.read_sessions) as session:
+        assert session.execute(select(func.count()).select_from(CollectorRun)).scalar_one() == 1
+    scheduler.release()
+
+
+def _source_ok(runtime: Runtime, name: str) -> bool:
+    with unit_of_work(runtime.read_sessions) as session:
+        source = session.scalars(select(Source).where(Source.name == name)).one()
+        return source.last_success_at is not None

@@ -33,6 +33,7 @@ def create_app(runtime: Runtime, *, embedded_scheduler: bool = False) -> FastAPI
             yield
         finally:
             scheduler.shutdown(wait=False)
+            leased.stop()
             leased.release()
 
     app = FastAPI(

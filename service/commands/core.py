@@ -211,4 +211,5 @@ def scheduler() -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        leased.stop()
         leased.release()
