@@ -152,6 +152,8 @@ def _collect_share(
                 on_quiet=lambda quiet: results.put(_Quiet(number, quiet)),
             )
         )
+    except KeyboardInterrupt:
+        pass  # Ctrl-C reaches every process; the parent reports it
     finally:
         results.put(_ShareDone(number))
 
@@ -198,7 +200,8 @@ async def _collect_as_parent(
             child.join(timeout=5)
             if child.is_alive():
                 child.kill()
-    end_run(runtime.sessions, report)
+        # Interrupted (Ctrl-C), the run is recorded with the sources that finished.
+        end_run(runtime.sessions, report)
     reprints.rest()
     return report
 

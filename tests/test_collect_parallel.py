@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
@@ -27,7 +30,7 @@ from service.parallel import MIN_SOURCES_PER_PROCESS, collect_in_processes, part
 from service.reprints import rebuild_reprints
 from service.runtime import Runtime
 from service.settings import Settings
-from tests.environment import command_env
+from tests.environment import command_env, session_members
 from tests.factories import FeedItem, rss_feed
 from tests.httpserver import LocalServer
 
@@ -217,6 +220,27 @@ def test_a_collecting_process_that_dies_leaves_its_sources_failed(
     assert (run.sources_ok, run.sources_failed) == (2, 1)
 
 
+COMMAND = [sys.executable, "-m", "service"]
+
+
+def _cli_database(database: Path, urls: list[str], **settings: str) -> dict[str, str]:
+    """A migrated database with a source per URL; the environment of commands on it."""
+    env = command_env(
+        MEDIAMONITOR_DATABASE_URL=f"sqlite:///{database}",
+        MEDIAMONITOR_COLLECT_PROCESSES="2",
+        COLUMNS="200",
+        **settings,
+    )
+    upgrade = subprocess.run([*COMMAND, "db", "upgrade", "--no-seed"], env=env, timeout=120)
+    assert upgrade.returncode == 0
+    engine = make_engine(f"sqlite:///{database}")
+    try:
+        _add_sources(Runtime(settings=Settings(database_url=str(engine.url)), engine=engine), urls)
+    finally:
+        engine.dispose()
+    return env
+
+
 def test_cli_collect_of_many_sources_runs_in_two_processes(
     tmp_path: Path, http_server: LocalServer, second_server: LocalServer
 ) -> None:
@@ -224,22 +248,9 @@ def test_cli_collect_of_many_sources_runs_in_two_processes(
     urls = [_feed(http_server, f"/{n}.xml", n) for n in range(per_host)]
     urls += [_feed(second_server, f"/{n}.xml", n) for n in range(per_host, 2 * per_host)]
     database = tmp_path / "cli.sqlite3"
-    env = command_env(
-        MEDIAMONITOR_DATABASE_URL=f"sqlite:///{database}",
-        MEDIAMONITOR_COLLECT_PROCESSES="2",
-        COLUMNS="200",
-    )
-    command = [sys.executable, "-m", "service"]
-    upgrade = subprocess.run([*command, "db", "upgrade", "--no-seed"], env=env, timeout=120)
-    assert upgrade.returncode == 0
-    engine = make_engine(f"sqlite:///{database}")
-    try:
-        _add_sources(Runtime(settings=Settings(database_url=str(engine.url)), engine=engine), urls)
-    finally:
-        engine.dispose()
-
+    env = _cli_database(database, urls)
     collected = subprocess.run(
-        [*command, "collect", "--all"], env=env, capture_output=True, text=True, timeout=300
+        [*COMMAND, "collect", "--all"], env=env, capture_output=True, text=True, timeout=300
     )
 
     assert collected.returncode == 0, collected.stderr
@@ -250,3 +261,56 @@ def test_cli_collect_of_many_sources_runs_in_two_processes(
         items = db.execute("SELECT count(*), count(DISTINCT canonical_url) FROM items").fetchone()
         runs = db.execute("SELECT sources_ok, sources_failed FROM collector_runs").fetchall()
     assert items == (2 * per_host * 2 + 1,) * 2 and runs == [(2 * per_host, 0)]
+
+
+def test_ctrl_c_ends_a_cli_collect_with_what_finished_recorded(
+    tmp_path: Path, http_server: LocalServer, second_server: LocalServer
+) -> None:
+    asked = threading.Event()
+
+    def hang(handler: BaseHTTPRequestHandler) -> None:
+        asked.set()
+        time.sleep(8)
+
+    per_host = MIN_SOURCES_PER_PROCESS
+    urls = [_feed(http_server, f"/{n}.xml", n) for n in range(per_host - 1)]
+    urls.append(http_server.add("/hangs.xml", handler=hang))
+    urls += [_feed(second_server, f"/{n}.xml", n) for n in range(per_host, 2 * per_host)]
+    database = tmp_path / "cli.sqlite3"
+    env = _cli_database(database, urls, MEDIAMONITOR_HTTP_DEADLINE="30")
+    collecting = subprocess.Popen(
+        [*COMMAND, "collect", "--all"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a process group, as in a terminal
+    )
+    try:
+        assert asked.wait(60)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _sources_ok(database) < len(urls) - 1:
+            time.sleep(0.1)
+        os.killpg(collecting.pid, signal.SIGINT)  # Ctrl-C
+        _, errors = collecting.communicate(timeout=30)
+    finally:
+        if collecting.poll() is None:
+            os.killpg(collecting.pid, signal.SIGKILL)
+            collecting.wait()
+
+    assert collecting.returncode != 0
+    assert "Traceback" not in errors, errors
+    assert session_members(collecting.pid, wait=10) == []
+    with sqlite3.connect(database) as db:
+        runs = db.execute("SELECT finished_at IS NOT NULL, sources_ok FROM collector_runs")
+        assert runs.fetchall() == [(1, len(urls) - 1)]
+        hanging = db.execute("SELECT error_count FROM sources WHERE url = ?", (urls[per_host - 1],))
+        assert hanging.fetchone() == (0,)  # interrupted, not failed
+
+
+def _sources_ok(database: Path) -> int:
+    with sqlite3.connect(database) as db:
+        ok: int = db.execute(
+            "SELECT count(*) FROM sources WHERE last_success_at IS NOT NULL"
+        ).fetchone()[0]
+    return ok

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.environment import command_env
+from tests.environment import command_env, session_members
 
 
 def _free_port() -> int:
@@ -62,24 +62,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     process.wait(timeout=20)
     log.close()
     # A collection in progress is stopped with it: no extraction worker is left behind.
-    assert _session_members(process.pid, wait=10) == []
-
-
-def _session_members(session: int, *, wait: float) -> list[str]:
-    """Command lines of the processes still in ``session``, after up to ``wait`` seconds."""
-    deadline = time.monotonic() + wait
-    while True:
-        members = []
-        for entry in (e for e in Path("/proc").iterdir() if e.name.isdigit()):
-            try:
-                # Fields after the command name: state, ppid, pgrp, session, ...
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[3]) == session:
-                    members.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-            except OSError:
-                continue  # gone meanwhile
-        if not members or time.monotonic() > deadline:
-            return members
-        time.sleep(0.2)
+    assert session_members(process.pid, wait=10) == []
 
 
 def test_serve_answers_health_and_counts_on_embedded_sqlite(
