@@ -70,9 +70,18 @@ def display_text(raw: str) -> str:
     return raw
 
 
+_NON_ASCII_RUN = re.compile(r"([^\x00-\x7f]+)")
+
+
 def fold(text: str) -> str:
-    """Case-, diacritic-, quote- and dash-insensitive form of ``text``, same length."""
-    return text.translate(_FOLD_TABLE)
+    """Case-, diacritic-, quote- and dash-insensitive form of ``text``, same length.
+
+    Translated in ASCII and non-ASCII pieces: CPython translates an ASCII string through a
+    small cache, any other string with a dictionary lookup a character (a Dutch article
+    with one "é" took four times as long)."""
+    if text.isascii():
+        return text.translate(_FOLD_TABLE)
+    return "".join([piece.translate(_FOLD_TABLE) for piece in _NON_ASCII_RUN.split(text)])
 
 
 def snippet(text: str, start: int, end: int, radius: int = 150) -> str:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from classifiers.mentions import MentionDetector, _pattern, _phrase_regex
+from classifiers.text import fold
 from classifiers.watchlist import load_watchlist, parse_watchlist
 
 DETECTOR = MentionDetector(load_watchlist())
@@ -176,3 +177,16 @@ def test_grouped_phrase_alternation_matches_like_the_plain_one() -> None:
     found = [m.group(0) for m in _phrase_regex(phrases).finditer(text)]
     assert found == [m.group(0) for m in re.finditer(rf"\b(?:{plain})\b", text)]
     assert found == ["nationaal  rapporteur mensenhandel", "nrm", "n", "rijken"]
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Coördinator — „Rapporteur”", 'coordinator   "rapporteur"'),
+        ("NATIONAAL\tRAPPORTEUR", "nationaal rapporteur"),
+        ("İstanbul, Straße, 😀 Ⓐ", "İstanbul, straße, 😀 Ⓐ"),  # lower-casing would lengthen İ
+        ("", ""),
+    ],
+)
+def test_fold_maps_each_character_to_one(text: str, folded: str) -> None:
+    assert fold(text) == folded and len(fold(text)) == len(text)
