@@ -665,6 +665,8 @@ _OPENING_PUNCTUATION = " \t\r\n\u00a0»›>•·*-–—:|"
 # "artstyle--premium"), FAZ ("atc-ContainerPaywall_ContentBlurred"), Spiegel ("data-area=
 # paywall"), generic "premium", "subscriber-only". The substrings pre-select cheaply.
 _PAYWALL_HINTS = re.compile("paywall|premium|plus|subscriber|paid|abo")
+# Most class and id values hold neither: one search rules both out.
+_ANY_MARK = re.compile(f"{_PAYWALL_HINTS.pattern}|{_RELATED_MARK.pattern}")
 _PAYWALL_TOKEN = re.compile(
     r"paywall|premium|spiegel-?plus|subscriber-?only|paid-?content|abo-?only"
     r"|plus-?(?:content|article)",
@@ -775,9 +777,11 @@ def _prune(tree: lxml.html.HtmlElement, *, data_attributes: bool) -> _PaywallSig
         tag = element.tag
         class_, id_ = element.get("class"), element.get("id")
         marks = f"{class_ or ''} {id_ or ''}".lower() if class_ or id_ else ""
+        if marks and not _ANY_MARK.search(marks):
+            marks = ""  # nothing in it either test below looks for
         marker = (
             _paywall_marker(element, marks, data_attributes=data_attributes)
-            if tag not in ("a", "img")
+            if (marks or data_attributes) and tag not in ("a", "img")
             else None
         )
         if marker and not any(a.tag == "a" for a in element.iterancestors()):
