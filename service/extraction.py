@@ -11,6 +11,9 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import select
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import datetime
 from types import TracebackType
@@ -18,6 +21,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collectors.pages import PageContent
+
+WATCH_SECONDS = 2.0  # without pidfd: how often a worker checks its collector is alive
 
 
 def _extract(
@@ -32,6 +37,34 @@ def _warm_up() -> None:
     import collectors.pages  # noqa: F401
 
 
+def _end_with(client: int) -> None:
+    """Worker initializer: exit once the collecting process is gone. A worker waits on a
+    queue whose both ends it holds, so a collector killed outright (SIGKILL, out of memory)
+    would leave it, and the fork server it keeps alive, waiting for ever."""
+
+    def watch() -> None:
+        try:
+            handle = os.pidfd_open(client)
+        except (AttributeError, OSError):  # not Linux 5.3+: look every few seconds
+            while _alive(client):
+                time.sleep(WATCH_SECONDS)
+        else:
+            select.select([handle], [], [])  # readable once the process has ended
+        os._exit(0)
+
+    threading.Thread(target=watch, name="end-with-collector", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # a process of another user has that number
+    return True
+
+
 class Extractor:
     """``async with Extractor(workers) as extractor``; ``workers=0`` extracts inline."""
 
@@ -43,7 +76,12 @@ class Extractor:
         if self.workers > 0:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["collectors.pages"])
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=_end_with,
+                initargs=(os.getpid(),),
+            )
             # Start the workers now, while this process is small and nothing waits on them.
             for _ in range(self.workers):
                 self._pool.submit(_warm_up)

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 # costs more than it saves.
 MIN_SOURCES_PER_PROCESS = 20
 POLL_SECONDS = 0.5
+CHILDREN_GRACE_SECONDS = 5.0  # for children to end once the run is over or interrupted
 
 
 def default_processes() -> int:
@@ -194,13 +195,16 @@ async def _collect_as_parent(
             runtime, shares[0], on_done=done, on_quiet=lambda quiet: reprints.quiet(0, quiet)
         )
         reprints.quiet(0, True)  # finished
-        await from_children
+        await asyncio.shield(from_children)
     finally:
+        if not from_children.done():
+            # Interrupted (Ctrl-C reaches every process): the outcomes of what the children
+            # finished may still be on their way, and the run records every finished source.
+            await asyncio.wait({from_children}, timeout=CHILDREN_GRACE_SECONDS)
         for child in children.values():
-            child.join(timeout=5)
+            child.join(timeout=CHILDREN_GRACE_SECONDS)
             if child.is_alive():
                 child.kill()
-        # Interrupted (Ctrl-C), the run is recorded with the sources that finished.
         end_run(runtime.sessions, report)
     reprints.rest()
     return report

@@ -6,14 +6,19 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
 import pytest
 
+from db.engine import make_engine, session_factory, unit_of_work
+from db.sources import SourceSpec, seed_sources
 from tests.environment import command_env, session_members
+from tests.httpserver import LocalServer
 
 
 def _free_port() -> int:
@@ -151,3 +156,55 @@ def test_several_workers_without_a_scheduler(tmp_path: Path) -> None:
             process.terminate()
             process.wait(timeout=30)
     assert "Started parent process" in (tmp_path / "workers.log").read_text()
+
+
+def test_serve_killed_outright_leaves_no_extraction_worker(
+    tmp_path: Path, http_server: LocalServer
+) -> None:
+    asked = threading.Event()
+
+    def hang(handler: BaseHTTPRequestHandler) -> None:
+        asked.set()
+        time.sleep(8)
+
+    feed = http_server.add("/hangs.xml", handler=hang)
+    database = tmp_path / "kill.sqlite3"
+    env = command_env(
+        MEDIAMONITOR_DATABASE_URL=f"sqlite:///{database}",
+        MEDIAMONITOR_ALLOW_PRIVATE_ADDRESSES="1",
+    )
+    command = [sys.executable, "-m", "service"]
+    subprocess.run(
+        [*command, "db", "upgrade", "--no-seed"],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    engine = make_engine(f"sqlite:///{database}")
+    try:
+        with unit_of_work(session_factory(engine)) as session:
+            seed_sources(session, specs=[SourceSpec("Traag", "feed", feed)], outlet_ids={})
+    finally:
+        engine.dispose()
+    with (tmp_path / "kill.log").open("w") as log:
+        process = subprocess.Popen(
+            [*command, "serve", "--port", str(_free_port())],
+            cwd=tmp_path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            assert asked.wait(60), (tmp_path / "kill.log").read_text()[-2000:]
+            # The collection runs, with its extraction workers (from a fork server).
+            assert any("forkserver" in m for m in session_members(process.pid, wait=0))
+            process.kill()  # as the out-of-memory killer would
+            process.wait(timeout=10)
+            assert session_members(process.pid, wait=10) == []
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
