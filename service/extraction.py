@@ -12,6 +12,7 @@ import asyncio
 import multiprocessing
 import os
 import select
+import signal
 import threading
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -37,10 +38,13 @@ def _warm_up() -> None:
     import collectors.pages  # noqa: F401
 
 
-def _end_with(client: int) -> None:
-    """Worker initializer: exit once the collecting process is gone. A worker waits on a
-    queue whose both ends it holds, so a collector killed outright (SIGKILL, out of memory)
-    would leave it, and the fork server it keeps alive, waiting for ever."""
+def _serve_collector(client: int) -> None:
+    """Worker initializer. Ctrl-C reaches every process of a terminal's process group: the
+    collector decides when its workers stop (a worker interrupted mid-task printed its
+    traceback and broke the pool). And a worker exits once the collector is gone: it waits
+    on a queue whose both ends it holds, so a collector killed outright (SIGKILL, out of
+    memory) would leave it, and the fork server it keeps alive, waiting for ever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         try:
@@ -79,7 +83,7 @@ class Extractor:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,
                 mp_context=context,
-                initializer=_end_with,
+                initializer=_serve_collector,
                 initargs=(os.getpid(),),
             )
             # Start the workers now, while this process is small and nothing waits on them.

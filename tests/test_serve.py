@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -158,8 +160,9 @@ def test_several_workers_without_a_scheduler(tmp_path: Path) -> None:
     assert "Started parent process" in (tmp_path / "workers.log").read_text()
 
 
-def test_serve_killed_outright_leaves_no_extraction_worker(
-    tmp_path: Path, http_server: LocalServer
+@pytest.mark.parametrize("stop", ["ctrl_c", "kill"])
+def test_serve_stopped_during_a_collection_leaves_no_extraction_worker(
+    tmp_path: Path, http_server: LocalServer, stop: str
 ) -> None:
     asked = threading.Event()
 
@@ -168,7 +171,7 @@ def test_serve_killed_outright_leaves_no_extraction_worker(
         time.sleep(8)
 
     feed = http_server.add("/hangs.xml", handler=hang)
-    database = tmp_path / "kill.sqlite3"
+    database = tmp_path / "stop.sqlite3"
     env = command_env(
         MEDIAMONITOR_DATABASE_URL=f"sqlite:///{database}",
         MEDIAMONITOR_ALLOW_PRIVATE_ADDRESSES="1",
@@ -188,7 +191,7 @@ def test_serve_killed_outright_leaves_no_extraction_worker(
             seed_sources(session, specs=[SourceSpec("Traag", "feed", feed)], outlet_ids={})
     finally:
         engine.dispose()
-    with (tmp_path / "kill.log").open("w") as log:
+    with (tmp_path / "stop.log").open("w") as log:
         process = subprocess.Popen(
             [*command, "serve", "--port", str(_free_port())],
             cwd=tmp_path,
@@ -198,13 +201,22 @@ def test_serve_killed_outright_leaves_no_extraction_worker(
             start_new_session=True,
         )
         try:
-            assert asked.wait(60), (tmp_path / "kill.log").read_text()[-2000:]
+            assert asked.wait(60), (tmp_path / "stop.log").read_text()[-2000:]
             # The collection runs, with its extraction workers (from a fork server).
             assert any("forkserver" in m for m in session_members(process.pid, wait=0))
-            process.kill()  # as the out-of-memory killer would
-            process.wait(timeout=10)
+            if stop == "ctrl_c":
+                os.killpg(process.pid, signal.SIGINT)  # a terminal's Ctrl-C: the whole group
+            else:
+                process.kill()  # as the out-of-memory killer would
+            process.wait(timeout=40)
             assert session_members(process.pid, wait=10) == []
         finally:
             if process.poll() is None:
                 process.kill()
                 process.wait()
+    if stop == "ctrl_c":  # stopped in order: the run is recorded, nothing was interrupted
+        assert "Traceback" not in (tmp_path / "stop.log").read_text()
+        with sqlite3.connect(database) as db:
+            assert db.execute("SELECT finished_at IS NOT NULL FROM collector_runs").fetchall() == [
+                (1,)
+            ]
