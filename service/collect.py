@@ -111,6 +111,19 @@ class RunReport:
     run_id: int
     outcomes: list[SourceOutcome] = field(default_factory=list)
 
+    def recorder(
+        self, then: Callable[[SourceOutcome], None] | None = None
+    ) -> Callable[[SourceOutcome], None]:
+        """A callback that adds each outcome to this report, then passes it on: a run
+        that is interrupted is recorded with the sources it finished."""
+
+        def record(outcome: SourceOutcome) -> None:
+            self.outcomes.append(outcome)
+            if then is not None:
+                then(outcome)
+
+        return record
+
     @property
     def items_new(self) -> int:
         return sum(o.new for o in self.outcomes)
@@ -212,14 +225,8 @@ class Collector:
         """Collect ``jobs`` as one recorded run. A cancelled run (a stopping scheduler) is
         recorded with the sources it finished; the others are due again."""
         report = RunReport(run_id=begin_run(self.sessions, trigger=trigger))
-
-        def done(outcome: SourceOutcome) -> None:
-            report.outcomes.append(outcome)
-            if on_done is not None:
-                on_done(outcome)
-
         try:
-            await self.collect_all(jobs, on_done=done)
+            await self.collect_all(jobs, on_done=report.recorder(on_done))
         finally:
             end_run(self.sessions, report)
         return report
@@ -228,16 +235,16 @@ class Collector:
         self,
         jobs: list[SourceJob],
         *,
-        on_done: Callable[[SourceOutcome], None] | None = None,
+        on_done: Callable[[SourceOutcome], None],
         on_quiet: Callable[[bool], None] | None = None,
-    ) -> list[SourceOutcome]:
-        """Collect every job at once; one outcome per job, whatever happens to it.
+    ) -> None:
+        """Collect every job at once; one outcome per job (to ``on_done``), whatever
+        happens to it.
 
         ``on_quiet(True)`` comes after the outcome of the last source being worked on
         when the sources left all still wait for their feed (a hanging server), and
         ``on_quiet(False)`` when a feed comes in again: what has been stored by then can
         be worked on while they wait."""
-        outcomes: list[SourceOutcome] = []
         self._on_quiet = on_quiet
 
         async def one(job: SourceJob) -> None:
@@ -246,13 +253,10 @@ class Collector:
             except Exception as error:  # one source's bug or database error ends that source only
                 log.exception("source %s (%s): unexpected failure", job.name, job.url)
                 outcome = failed_outcome(job, f"internal: {error!r}")
-            outcomes.append(outcome)
-            if on_done is not None:
-                on_done(outcome)
+            on_done(outcome)
             self._reported(job)
 
         await asyncio.gather(*(one(job) for job in jobs))
-        return outcomes
 
     async def collect_source(self, job: SourceJob) -> SourceOutcome:
         outcome = SourceOutcome(source_id=job.id, name=job.name)

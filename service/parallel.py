@@ -182,11 +182,7 @@ async def _collect_as_parent(
     report = RunReport(run_id=begin_run(runtime.sessions, trigger=trigger))
     reprints = _ReprintsAhead(runtime, report, shares=len(shares))
 
-    def done(outcome: SourceOutcome) -> None:
-        report.outcomes.append(outcome)
-        if on_done is not None:
-            on_done(outcome)
-
+    done = report.recorder(on_done)
     from_children = asyncio.ensure_future(
         _receive(shares, children, results, done, quiet=reprints.quiet)
     )

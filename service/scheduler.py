@@ -115,19 +115,23 @@ class LeasedScheduler:
                 self._running = None
 
     def stop(self, *, timeout: float = 30.0) -> bool:
-        """Tick no more, cancel the collection in progress and wait for it to wind down
+        """Tick no more, cancel the collection in progress, wait for it to wind down
         (sources already collected stay stored and recorded in the run; the extraction
-        workers are shut down). Without this, a stopping process would leave a
-        collection running without its lease, or die with its workers orphaned (uvicorn
-        ends a process with the signal that stopped it). False if it did not end in time."""
+        workers are shut down), then release the lease. Without this, a stopping process
+        would leave a collection running without its lease, or die with its workers
+        orphaned (uvicorn ends a process with the signal that stopped it). False if the
+        collection did not end in time."""
         with self._lock:  # a registered task's loop is still running
             self._stopping = True
             if self._running is not None:
                 self._running.get_loop().call_soon_threadsafe(self._running.cancel)
-        if self._idle.wait(timeout):
-            return True
-        log.warning("scheduler %s: the collection did not stop within %g s", self.holder, timeout)
-        return False
+        stopped = self._idle.wait(timeout)
+        if not stopped:
+            log.warning(
+                "scheduler %s: the collection did not stop within %g s", self.holder, timeout
+            )
+        self.release()
+        return stopped
 
     def add_jobs(self, scheduler: BaseScheduler) -> None:
         now = datetime.now(UTC)

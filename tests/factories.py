@@ -8,7 +8,11 @@ from email.utils import format_datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
+from db.engine import unit_of_work
 from db.items import ItemRecord, MentionRecord
+from db.outlets import outlet_ids, sync_registry
+from db.sources import SourceSpec, seed_sources
+from service.runtime import Runtime
 
 
 @dataclass
@@ -64,3 +68,10 @@ def item_record(canonical_url: str, **overrides: Any) -> ItemRecord:
     }
     values.update(overrides)
     return ItemRecord(**values)
+
+
+def add_sources(runtime: Runtime, specs: list[SourceSpec]) -> None:
+    """The registry's outlets and these sources, in the runtime's database."""
+    with unit_of_work(runtime.sessions) as session:
+        sync_registry(session, entries=list(runtime.classifier.registry.entries.values()))
+        seed_sources(session, specs=specs, outlet_ids=outlet_ids(session))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -98,3 +99,14 @@ def serving() -> Iterator[LocalServer]:
     finally:
         server.server.shutdown()
         server.server.server_close()
+
+
+def hanging(seconds: float) -> tuple[threading.Event, Callable[[BaseHTTPRequestHandler], None]]:
+    """A handler that answers nothing for ``seconds``, and an event set once it is asked."""
+    asked = threading.Event()
+
+    def handler(_: BaseHTTPRequestHandler) -> None:
+        asked.set()
+        time.sleep(seconds)
+
+    return asked, handler

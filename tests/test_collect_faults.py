@@ -9,12 +9,11 @@ from sqlalchemy import func, select
 
 from db.engine import unit_of_work
 from db.models import Item, Source
-from db.outlets import outlet_ids, sync_registry
-from db.sources import SourceSpec, seed_sources
+from db.sources import SourceSpec
 from service import jobs
 from service.runtime import Runtime
 from tests.conftest import corpus_file
-from tests.factories import FeedItem, rss_feed
+from tests.factories import FeedItem, add_sources, rss_feed
 from tests.httpserver import LocalServer
 from tests.test_fetch import GZIP_BOMB, _chunked, _drip, _hang
 
@@ -84,9 +83,7 @@ def test_each_fault_is_categorised_and_healthy_items_stored_once(
     specs.append(
         SourceSpec("latin-1", "feed", http_server.add("/latin1.xml", latin1), pages="none")
     )
-    with unit_of_work(runtime.sessions) as session:
-        sync_registry(session, entries=list(runtime.classifier.registry.entries.values()))
-        seed_sources(session, specs=specs, outlet_ids=outlet_ids(session))
+    add_sources(runtime, specs)
 
     report = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
     outcomes = {o.name: o for o in report.outcomes}

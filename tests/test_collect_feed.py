@@ -10,13 +10,12 @@ from sqlalchemy import func, select
 
 from db.engine import unit_of_work
 from db.models import Item, Mention, Source
-from db.outlets import outlet_ids, sync_registry
-from db.sources import SourceSpec, seed_sources
+from db.sources import SourceSpec
 from service import jobs
 from service.api.app import create_app
 from service.runtime import Runtime
 from tests.apiserver import serve_api
-from tests.factories import FeedItem, rss_feed
+from tests.factories import FeedItem, add_sources, rss_feed
 from tests.httpserver import LocalServer
 
 PUBLISHED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -75,13 +74,10 @@ def _serve_feed(server: LocalServer) -> str:
 
 
 def _add_source(runtime: Runtime, url: str, name: str = "Testfeed") -> None:
-    with unit_of_work(runtime.sessions) as session:
-        sync_registry(session, entries=list(runtime.classifier.registry.entries.values()))
-        seed_sources(
-            session,
-            specs=[SourceSpec(name=name, kind="feed", url=url, outlet="NOS", pages="none")],
-            outlet_ids=outlet_ids(session),
-        )
+    add_sources(
+        runtime,
+        [SourceSpec(name=name, kind="feed", url=url, outlet="NOS", pages="none")],
+    )
 
 
 def test_feed_stores_exactly_the_mentions_once(runtime: Runtime, http_server: LocalServer) -> None:

@@ -12,11 +12,10 @@ from sqlalchemy import select
 
 from db.engine import unit_of_work
 from db.models import Item, SeenEntry
-from db.outlets import outlet_ids, sync_registry
-from db.sources import SourceSpec, seed_sources
+from db.sources import SourceSpec
 from service import jobs
 from service.runtime import Runtime
-from tests.factories import FeedItem, rss_feed
+from tests.factories import FeedItem, add_sources, rss_feed
 from tests.httpserver import LocalServer
 
 PUBLISHED = datetime(2026, 2, 10, 7, 30, tzinfo=UTC)
@@ -102,17 +101,14 @@ def test_pages_are_fetched_extracted_and_remembered(
     runtime: Runtime, http_server: LocalServer
 ) -> None:
     urls = _serve_site(http_server)
-    with unit_of_work(runtime.sessions) as session:
-        sync_registry(session, entries=list(runtime.classifier.registry.entries.values()))
-        seed_sources(
-            session,
-            outlet_ids=outlet_ids(session),
-            specs=[
-                SourceSpec("Testkrant", "feed", urls["feed"], outlet="Tubantia", pages="all"),
-                SourceSpec("Zoeken", "search_feed", urls["search"], pages="matching"),
-                SourceSpec("Sitemap", "sitemap", urls["sitemap"], outlet="Tubantia", pages="all"),
-            ],
-        )
+    add_sources(
+        runtime,
+        [
+            SourceSpec("Testkrant", "feed", urls["feed"], outlet="Tubantia", pages="all"),
+            SourceSpec("Zoeken", "search_feed", urls["search"], pages="matching"),
+            SourceSpec("Sitemap", "sitemap", urls["sitemap"], outlet="Tubantia", pages="all"),
+        ],
+    )
     report = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
     outcomes = {o.name: o for o in report.outcomes}
     feed = outcomes["Testkrant"]
@@ -171,20 +167,13 @@ def test_an_article_in_two_feeds_is_fetched_once(
     shared = [
         FeedItem(title="Gedeeld artikel", link=http_server.url("/artikel/7"), published=PUBLISHED)
     ]
-    with unit_of_work(runtime.sessions) as session:
-        sync_registry(session, entries=list(runtime.classifier.registry.entries.values()))
-        seed_sources(
-            session,
-            outlet_ids=outlet_ids(session),
-            specs=[
-                SourceSpec(
-                    "Voorpagina", "feed", http_server.add("/a.xml", rss_feed(shared)), "NOS"
-                ),
-                SourceSpec(
-                    "Binnenland", "feed", http_server.add("/b.xml", rss_feed(shared)), "NOS"
-                ),
-            ],
-        )
+    add_sources(
+        runtime,
+        [
+            SourceSpec("Voorpagina", "feed", http_server.add("/a.xml", rss_feed(shared)), "NOS"),
+            SourceSpec("Binnenland", "feed", http_server.add("/b.xml", rss_feed(shared)), "NOS"),
+        ],
+    )
     report = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
     assert sorted((o.new, o.known) for o in report.outcomes) == [(0, 1), (1, 0)]
     assert http_server.hits("/artikel/7") == 1

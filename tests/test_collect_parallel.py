@@ -10,7 +10,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
@@ -23,16 +22,15 @@ from classifiers.reprints import reprint_text
 from classifiers.shingles import TextSketch, text_digest
 from db.engine import make_engine, unit_of_work
 from db.models import CollectorRun, Item, ReprintLink
-from db.outlets import outlet_ids, sync_registry
-from db.sources import SourceSpec, seed_sources
+from db.sources import SourceSpec
 from service.collect import SourceJob, SourceOutcome
 from service.parallel import MIN_SOURCES_PER_PROCESS, collect_in_processes, partition_by_host
 from service.reprints import rebuild_reprints
 from service.runtime import Runtime
 from service.settings import Settings
 from tests.environment import command_env, session_members
-from tests.factories import FeedItem, rss_feed
-from tests.httpserver import LocalServer
+from tests.factories import FeedItem, add_sources, rss_feed
+from tests.httpserver import LocalServer, hanging
 
 PUBLISHED = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 SHARED_LINK = "https://nos.nl/artikel/2570000"
@@ -97,16 +95,13 @@ def _feed(server: LocalServer, path: str, number: int) -> str:
 
 
 def _add_sources(runtime: Runtime, urls: list[str]) -> None:
-    with unit_of_work(runtime.sessions) as session:
-        sync_registry(session, entries=list(runtime.classifier.registry.entries.values()))
-        seed_sources(
-            session,
-            specs=[
-                SourceSpec(name=f"feed {n}", kind="feed", url=url, outlet="NOS", pages="none")
-                for n, url in enumerate(urls)
-            ],
-            outlet_ids=outlet_ids(session),
-        )
+    add_sources(
+        runtime,
+        [
+            SourceSpec(name=f"feed {n}", kind="feed", url=url, outlet="NOS", pages="none")
+            for n, url in enumerate(urls)
+        ],
+    )
 
 
 def test_collection_in_two_processes_stores_each_mention_once(
@@ -266,12 +261,7 @@ def test_cli_collect_of_many_sources_runs_in_two_processes(
 def test_ctrl_c_ends_a_cli_collect_with_what_finished_recorded(
     tmp_path: Path, http_server: LocalServer, second_server: LocalServer
 ) -> None:
-    asked = threading.Event()
-
-    def hang(handler: BaseHTTPRequestHandler) -> None:
-        asked.set()
-        time.sleep(8)
-
+    asked, hang = hanging(8)
     per_host = MIN_SOURCES_PER_PROCESS
     urls = [_feed(http_server, f"/{n}.xml", n) for n in range(per_host - 1)]
     urls.append(http_server.add("/hangs.xml", handler=hang))
@@ -304,8 +294,8 @@ def test_ctrl_c_ends_a_cli_collect_with_what_finished_recorded(
     with sqlite3.connect(database) as db:
         runs = db.execute("SELECT finished_at IS NOT NULL, sources_ok FROM collector_runs")
         assert runs.fetchall() == [(1, len(urls) - 1)]
-        hanging = db.execute("SELECT error_count FROM sources WHERE url = ?", (urls[per_host - 1],))
-        assert hanging.fetchone() == (0,)  # interrupted, not failed
+        stuck = db.execute("SELECT error_count FROM sources WHERE url = ?", (urls[per_host - 1],))
+        assert stuck.fetchone() == (0,)  # interrupted, not failed
 
 
 def _sources_ok(database: Path) -> int:

@@ -10,7 +10,6 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,14 +18,13 @@ from sqlalchemy import Engine, func, select
 from db.engine import session_factory, unit_of_work
 from db.leases import acquire, current_holder
 from db.models import CollectorRun, Source
-from db.outlets import outlet_ids, sync_registry
 from db.runs import finish_run, start_run
-from db.sources import SourceSpec, seed_sources
+from db.sources import SourceSpec
 from service.runtime import Runtime
 from service.scheduler import LEASE_NAME, LeasedScheduler
 from tests.environment import command_env
-from tests.factories import FeedItem, rss_feed
-from tests.httpserver import LocalServer
+from tests.factories import FeedItem, add_sources, rss_feed
+from tests.httpserver import LocalServer, hanging
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 TTL = timedelta(seconds=60)
@@ -166,27 +164,20 @@ def test_empty_ticks_are_kept_for_a_day(runtime: Runtime) -> None:
 def test_stopping_cancels_the_collection_in_progress(
     runtime: Runtime, http_server: LocalServer
 ) -> None:
-    asked = threading.Event()
-
-    def hang(handler: BaseHTTPRequestHandler) -> None:
-        asked.set()
-        time.sleep(4)  # under the 5 s deadline: only stopping ends this collection early
-
+    # Under the 5 s deadline: only stopping ends this collection early.
+    asked, hang = hanging(4)
     quick = http_server.add(
         "/quick.xml",
         rss_feed([FeedItem(title="Nieuws", link="https://www.tubantia.nl/regio/nieuws~a1b2c3/")]),
     )
     slow = http_server.add("/slow.xml", handler=hang)
-    with unit_of_work(runtime.sessions) as session:
-        sync_registry(session, entries=list(runtime.classifier.registry.entries.values()))
-        seed_sources(
-            session,
-            outlet_ids=outlet_ids(session),
-            specs=[
-                SourceSpec("Snel", "feed", quick, outlet="Tubantia", pages="none"),
-                SourceSpec("Traag", "feed", slow, outlet="Tubantia", pages="all"),
-            ],
-        )
+    add_sources(
+        runtime,
+        [
+            SourceSpec("Snel", "feed", quick, outlet="Tubantia", pages="none"),
+            SourceSpec("Traag", "feed", slow, outlet="Tubantia", pages="all"),
+        ],
+    )
     scheduler = LeasedScheduler(runtime)
     assert scheduler.renew()
     ticking = threading.Thread(target=scheduler.tick)
@@ -212,7 +203,6 @@ def test_stopping_cancels_the_collection_in_progress(
     scheduler.tick()  # a stopped scheduler starts no new collection
     with unit_of_work(runtime.read_sessions) as session:
         assert session.execute(select(func.count()).select_from(CollectorRun)).scalar_one() == 1
-    scheduler.release()
 
 
 def _source_ok(runtime: Runtime, name: str) -> bool:

@@ -8,10 +8,8 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
@@ -20,7 +18,13 @@ import pytest
 from db.engine import make_engine, session_factory, unit_of_work
 from db.sources import SourceSpec, seed_sources
 from tests.environment import command_env, session_members
-from tests.httpserver import LocalServer
+from tests.httpserver import LocalServer, hanging
+
+
+def _migrate(folder: Path, env: dict[str, str]) -> None:
+    """An empty database, migrated (no default sources)."""
+    command = [sys.executable, "-m", "service", "db", "upgrade", "--no-seed"]
+    subprocess.run(command, cwd=folder, env=env, check=True, capture_output=True, timeout=120)
 
 
 def _free_port() -> int:
@@ -128,14 +132,7 @@ def test_several_workers_without_a_scheduler(tmp_path: Path) -> None:
         timeout=60,
     )
     assert refused.returncode != 0 and "--no-scheduler" in refused.stderr
-    subprocess.run(
-        [*command, "db", "upgrade", "--no-seed"],
-        cwd=tmp_path,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    _migrate(tmp_path, env)
     port = _free_port()
     with (tmp_path / "workers.log").open("w") as log:
         process = subprocess.Popen(
@@ -164,12 +161,7 @@ def test_several_workers_without_a_scheduler(tmp_path: Path) -> None:
 def test_serve_stopped_during_a_collection_leaves_no_extraction_worker(
     tmp_path: Path, http_server: LocalServer, stop: str
 ) -> None:
-    asked = threading.Event()
-
-    def hang(handler: BaseHTTPRequestHandler) -> None:
-        asked.set()
-        time.sleep(8)
-
+    asked, hang = hanging(8)
     feed = http_server.add("/hangs.xml", handler=hang)
     database = tmp_path / "stop.sqlite3"
     env = command_env(
@@ -177,14 +169,7 @@ def test_serve_stopped_during_a_collection_leaves_no_extraction_worker(
         MEDIAMONITOR_ALLOW_PRIVATE_ADDRESSES="1",
     )
     command = [sys.executable, "-m", "service"]
-    subprocess.run(
-        [*command, "db", "upgrade", "--no-seed"],
-        cwd=tmp_path,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    _migrate(tmp_path, env)
     engine = make_engine(f"sqlite:///{database}")
     try:
         with unit_of_work(session_factory(engine)) as session:

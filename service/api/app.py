@@ -34,7 +34,6 @@ def create_app(runtime: Runtime, *, embedded_scheduler: bool = False) -> FastAPI
         finally:
             scheduler.shutdown(wait=False)
             leased.stop()
-            leased.release()
 
     app = FastAPI(
         title="mediamonitor",

@@ -212,4 +212,3 @@ def scheduler() -> None:
         pass
     finally:
         leased.stop()
-        leased.release()
