@@ -80,7 +80,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 
-from classifiers.shingles import BANDS, TextSketch, shared_shingles
+from classifiers.shingles import BANDS, TextSketch, shared_shingles, shared_shingles_many
 from classifiers.text import display_text, fold
 
 RULE_VERSION = "reprints-2026.11.1"
@@ -305,10 +305,10 @@ class ReprintIndex:
         is_new = np.zeros(len(self._slot_ids), dtype=bool)
         is_new[[entry.slot for entry in new]] = True
         band_pairs = self._band_pairs(is_new)
-        for first, second in band_pairs:
-            a, b = self._slot_ids[first], self._slot_ids[second]
-            assert a is not None and b is not None
-            self._connect(self._entries[a], self._entries[b], True)
+        pairs = [(self._at(first), self._at(second)) for first, second in band_pairs]
+        shared = shared_shingles_many([(a.prints, b.prints) for a, b in pairs])
+        for (a, b), estimate in zip(pairs, shared, strict=True):
+            self._connect(a, b, True, shared=estimate)
         band_pair_set = {(min(p), max(p)) for p in band_pairs}
         new_ids = {entry.id for entry in new}
         for entry in new:
@@ -465,14 +465,24 @@ class ReprintIndex:
             codes.append(np.unique(low * count + high))
         return np.unique(np.concatenate(codes))
 
-    def _connect(self, a: _Entry, b: _Entry, shares_band: bool) -> None:
-        value = self._evidence(a, b, shares_band)
+    def _at(self, slot: int) -> _Entry:
+        item_id = self._slot_ids[slot]
+        assert item_id is not None
+        return self._entries[item_id]
+
+    def _connect(
+        self, a: _Entry, b: _Entry, shares_band: bool, *, shared: float | None = None
+    ) -> None:
+        value = self._evidence(a, b, shares_band, shared=shared)
         if value is not None:
             self._edges.setdefault(a.id, {})[b.id] = value
             self._edges.setdefault(b.id, {})[a.id] = value
 
-    def _evidence(self, a: _Entry, b: _Entry, shares_band: bool) -> float | None:
-        """The edge value between two items, or None when they do not match."""
+    def _evidence(
+        self, a: _Entry, b: _Entry, shares_band: bool, *, shared: float | None = None
+    ) -> float | None:
+        """The edge value between two items, or None when they do not match;
+        ``shared`` is their ``shared_shingles`` when it is known already."""
         if (
             a.key is not None
             and a.key == b.key
@@ -484,7 +494,8 @@ class ReprintIndex:
             return None
         if abs(a.ts - b.ts) > self._window:
             return None
-        shared = shared_shingles(a.prints, b.prints)
+        if shared is None:
+            shared = shared_shingles(a.prints, b.prints)
         if shared < rules.min_shared:
             return None
         containment = round(shared / min(a.size, b.size), 3)

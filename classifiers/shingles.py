@@ -49,9 +49,10 @@ Containment of the fingerprints then decides, and rejects what is not a copy.
 from __future__ import annotations
 
 import hashlib
-import math
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -279,13 +280,63 @@ def shared_shingles(a: bytes, b: bytes) -> float:
     positions = np.searchsorted(second, first)
     positions[positions == second.size] = 0
     observed = int(np.count_nonzero(second[positions] == first))
-    n, m, space = first.size, second.size, float(FINGERPRINT_SPACE)
+    return float(_shared_estimate(observed, first.size, second.size))
+
+
+def shared_shingles_many(pairs: Sequence[tuple[bytes, bytes]]) -> list[float]:
+    """``shared_shingles`` of many pairs, the same values: per distinct first set, its
+    fingerprints mark a table that all its partners' fingerprints are looked up in at
+    once. Comparing the pairs one by one cost a few array operations each, and the
+    items that mention one organisation make many pairs (a reprint pass over 1,200 new
+    items compared 12,000)."""
+    partners: dict[bytes, list[int]] = {}
+    for index, (first, _) in enumerate(pairs):
+        partners.setdefault(first, []).append(index)
+    order: list[int] = []
+    observed: list[npt.NDArray[np.int64]] = []
+    table = np.zeros(FINGERPRINT_SPACE, dtype=np.int64)
+    for first, indices in partners.items():
+        marks = np.frombuffer(first, dtype=np.uint16)
+        seconds = b"".join(pairs[i][1] for i in indices)
+        table[marks] = 1
+        hits = np.concatenate(([0], np.cumsum(table[np.frombuffer(seconds, dtype=np.uint16)])))
+        table[marks] = 0
+        sizes = np.fromiter((len(pairs[i][1]) // 2 for i in indices), np.int64, len(indices))
+        ends = np.cumsum(sizes)
+        order += indices
+        observed.append(hits[ends] - hits[ends - sizes])
+    if not order:
+        return []
+    sizes_first = np.fromiter((len(pairs[i][0]) // 2 for i in order), np.int64, len(order))
+    sizes_second = np.fromiter((len(pairs[i][1]) // 2 for i in order), np.int64, len(order))
+    n = np.minimum(sizes_first, sizes_second)
+    estimates = _shared_estimate(np.concatenate(observed), n, np.maximum(sizes_first, sizes_second))
+    shared = [0.0] * len(pairs)
+    for index, value, smaller in zip(order, estimates.tolist(), n.tolist(), strict=True):
+        shared[index] = value if smaller else 0.0
+    return shared
+
+
+@overload
+def _shared_estimate(observed: int, n: int, m: int) -> float: ...
+
+
+@overload
+def _shared_estimate(
+    observed: npt.NDArray[np.int64], n: npt.NDArray[np.int64], m: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]: ...
+
+
+def _shared_estimate(observed: Any, n: Any, m: Any) -> Any:
+    """Shared shingles of sets of n <= m fingerprints of which ``observed`` agree (numbers
+    or arrays of them: the same operations, so the same values)."""
+    space = float(FINGERPRINT_SPACE)
     # t^2/S + t(1 - (n+m)/S) + (nm/S - observed) = 0, the root in [0, n].
     linear = 1.0 - (n + m) / space
     constant = n * m / space - observed
-    discriminant = max(0.0, linear * linear - 4.0 * constant / space)
-    shared = (-linear + math.sqrt(discriminant)) * space / 2.0
-    return min(float(n), max(0.0, shared))
+    discriminant = np.maximum(0.0, linear * linear - 4.0 * constant / space)
+    shared = (-linear + np.sqrt(discriminant)) * space / 2.0
+    return np.minimum(n, np.maximum(0.0, shared))
 
 
 def text_digest(text: str) -> bytes:

@@ -29,7 +29,12 @@ from classifiers.reprints import (
     detect_reprints,
     detect_reprints_per_policy,
 )
-from classifiers.shingles import shingle_hashes
+from classifiers.shingles import (
+    TextSketch,
+    shared_shingles,
+    shared_shingles_many,
+    shingle_hashes,
+)
 from classifiers.urls import article_key, canonical_url
 
 LABELLED = Path(__file__).resolve().parent / "data" / "reprints.jsonl"
@@ -444,6 +449,18 @@ def test_shingle_hashes_are_the_same_in_every_process() -> None:
         cwd=Path(__file__).resolve().parents[1],
     )
     assert json.loads(other.stdout) == here
+
+
+def test_many_pairs_at_once_share_what_each_pair_shares() -> None:
+    rng = random.Random(7)
+    vocabulary = [f"woord{n}" for n in range(400)]
+    texts = [" ".join(rng.choices(vocabulary, k=rng.randint(0, 300))) for _ in range(12)]
+    texts += [texts[3], texts[4][: len(texts[4]) // 2], ""]  # a copy, a trimmed copy, empty
+    prints = [TextSketch.of(text).fingerprints for text in texts]
+    pairs = [(prints[a], prints[b]) for a in range(len(prints)) for b in range(len(prints))]
+    expected = [shared_shingles(a, b) for a, b in pairs]
+    assert shared_shingles_many(pairs) == expected
+    assert max(expected) > 100 and 0.0 in expected  # copies share much, empty texts nothing
 
 
 @pytest.mark.parametrize(
