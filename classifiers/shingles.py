@@ -157,7 +157,8 @@ class _OnePermutation:
         found = filled[self.donors]
         tries = found.argmax(axis=1)
         dense: U32 = np.where(filled, values, values[self.donors[self.rows, tries]])
-        for empty in np.flatnonzero(~filled & ~found[self.rows, tries]):  # very short texts
+        empty = np.flatnonzero(~filled & ~found[self.rows, tries])
+        if empty.size:  # very short texts: the next filled bin, wrapping around
             nonempty = np.flatnonzero(filled)
             dense[empty] = values[nonempty[np.searchsorted(nonempty, empty) % nonempty.size]]
         return dense

@@ -151,7 +151,7 @@ def _without_tracking_query(url: str) -> str:
     (courlan unescapes those before it splits the URL). The same canonical form, for
     under half the work: feed links carry utm_ parameters as a rule, and courlan's
     unescaping and query cleaning were most of the cost of a link."""
-    base, question, rest = url.partition("?")
+    base, _, rest = url.partition("?")
     query, hash_, fragment = rest.partition("#")
     if not query or "&" in base or "&" in fragment or "&#" in url or not url.isprintable():
         return url
