@@ -111,6 +111,7 @@ def load_aliases(path: Path | None = None) -> dict[str, str]:
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 NAME_MATCH_CUTOFF = 92
+MATCH_CACHE_SIZE = 10_000
 
 
 def name_key(name: str) -> str:
@@ -141,6 +142,8 @@ class OutletRegistry:
         self.entries = {entry.name: entry for entry in entries}
         self._by_domain = {d: entry for entry in entries for d in entry.domains}
         self._by_name = {name_key(entry.name): entry for entry in entries}
+        # A collection classifies every entry of a site's feeds under one domain.
+        self._matches: dict[str, OutletMatch] = {}
         for alias, name in (aliases or {}).items():
             if name not in self.entries:
                 raise RegistryError(f"alias {alias!r} names unknown outlet {name!r}")
@@ -175,6 +178,14 @@ class OutletRegistry:
     def match(self, url: str) -> OutletMatch:
         """The outlet of ``url``: a registry entry, or an unverified one from rules."""
         domain = domain_of(url)
+        found = self._matches.get(domain)
+        if found is None:
+            if len(self._matches) >= MATCH_CACHE_SIZE:
+                self._matches.clear()
+            found = self._matches[domain] = self._match_domain(domain)
+        return found
+
+    def _match_domain(self, domain: str) -> OutletMatch:
         entry = self.entry_for_domain(domain)
         if entry is not None:
             return entry.as_match(domain)
