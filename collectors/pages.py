@@ -761,7 +761,35 @@ def _paywall_marker(
     return None
 
 
-def _prune(tree: lxml.html.HtmlElement, *, data_attributes: bool) -> _PaywallSigns:
+# The elements the link-density tests look at; an element of any other tag matters only
+# as a paywall box, which a class or id value or a data attribute marks.
+_PRUNED_TAGS = tuple(sorted(_RELATED_TAGS | {"tr", "td"}))
+_PAYWALL_WORDS = tuple(hint.encode() for hint in _PAYWALL_HINTS.pattern.split("|"))
+_ATTRIBUTE_BEFORE = re.compile(rb"""([-\w:.]+)\s*=\s*(?:"[^"]*|'[^']*|[^\s"'>]*)\Z""")
+
+
+def paywall_hint_in_marks(lower: bytes) -> bool:
+    """Whether a class or id value in the page (its lower-case bytes) may hold a paywall
+    hint: one of the words inside such a value, or a character reference anywhere (it
+    could spell one). Searching the bytes spares ``_prune`` a Python step for each
+    element of the page when none does, as on most pages of most sites."""
+    if b"&#" in lower:
+        return True
+    for word in _PAYWALL_WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            tag_start = lower.rfind(b"<", 0, at)
+            if tag_start > lower.rfind(b">", 0, at):  # inside a tag
+                attribute = _ATTRIBUTE_BEFORE.search(lower, tag_start, at)
+                if attribute is None or attribute.group(1) in (b"class", b"id"):
+                    return True
+            at = lower.find(word, at + 1)
+    return False
+
+
+def _prune(
+    tree: lxml.html.HtmlElement, *, data_attributes: bool, paywall_marks: bool = True
+) -> _PaywallSigns:
     """Remove link-dense "read also" blocks and menus (by class or id: "related",
     "lees-ook", "menu", …; by their opening words: "Lees ook:", "Meer over dit
     onderwerp:"; link-dense table rows and cells) and subscription boxes ("Lees verder met
@@ -773,7 +801,9 @@ def _prune(tree: lxml.html.HtmlElement, *, data_attributes: bool) -> _PaywallSig
     signs = _PaywallSigns()
     doomed: list[lxml.html.HtmlElement] = []
     body = tree.find("body")
-    for element in (body if body is not None else tree).iter(lxml.etree.Element):
+    root = body if body is not None else tree
+    every = data_attributes or paywall_marks
+    for element in root.iter(lxml.etree.Element) if every else root.iter(*_PRUNED_TAGS):
         tag = element.tag
         class_, id_ = element.get("class"), element.get("id")
         marks = f"{class_ or ''} {id_ or ''}".lower() if class_ or id_ else ""
@@ -1104,7 +1134,11 @@ def extract_page(
     # Most pages have no data-paywall or data-area attribute: the pruning then spares
     # two attribute reads on each of its elements.
     lower = data.lower()
-    signs = _prune(tree, data_attributes=b"data-paywall" in lower or b"data-area" in lower)
+    signs = _prune(
+        tree,
+        data_attributes=b"data-paywall" in lower or b"data-area" in lower,
+        paywall_marks=paywall_hint_in_marks(lower),
+    )
     intro = _intro(tree)
     paragraphs = _drop_title_lines(
         _paragraphs(_body_text(tree, url)), (title, _clean(meta.get("og:title")), author or "")

@@ -14,7 +14,13 @@ import pytest
 
 from collectors.dates import date_from_url, parse_datetime
 from collectors.page_screen import may_mention, normalise_for_screen
-from collectors.pages import PageContent, decode_html, detect_language, extract_page
+from collectors.pages import (
+    PageContent,
+    decode_html,
+    detect_language,
+    extract_page,
+    paywall_hint_in_marks,
+)
 from tests.conftest import CORPUS
 
 PAGES = CORPUS / "pages"
@@ -370,6 +376,11 @@ def test_paywalled_teaser_without_structured_data() -> None:
         (b'<div data-area="paywall"></div>', "partial"),
         (b'<div DATA-AREA="paywall"></div>', "partial"),  # attribute names ignore case
         (b"<section data-paywall><p>Alleen voor abonnees</p></section>", "partial"),
+        # markers on elements of any tag, in any case, quoted or not, or spelt with a
+        # character reference
+        (b'<span class="Paywall-Box"></span>', "partial"),
+        (b"<form class=paywall></form>", "partial"),
+        (b'<figure class="pay&#119;all"></figure>', "partial"),
     ],
 )
 def test_paywall_markup_on_short_pages(markup: bytes, expected: str) -> None:
@@ -381,6 +392,27 @@ def test_paywall_markup_on_short_pages(markup: bytes, expected: str) -> None:
         + b"</article></body></html>"
     )
     assert extract_page(html, url="https://www.example.nl/a").completeness == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "marks"),
+    [
+        (b'<div class="artstyle--premium">', True),
+        (b"<div id=paywall>", True),
+        (b'<span class="x"\n  class="c-paid-content">', True),
+        (b'<div class="pay&#119;all">', True),
+        (b'<div premium class="x">', True),  # a hint outside any value: assumed
+        (b'<a class="subscribe" href="/abonnement">Word abonnee</a>', False),
+        (b"<p>Word abonnee voor premium artikelen, plus meer</p>", False),
+        (b'<script>{"premium": false, "class": "paid"}</script>', False),
+        (b'<div data-plus="1" class="x">', True),
+        (b'<img alt="premium" src="/plus.png">', False),
+    ],
+)
+def test_paywall_hints_in_class_and_id_values_are_found_in_the_bytes(
+    html: bytes, marks: bool
+) -> None:
+    assert paywall_hint_in_marks(html.lower()) is marks
 
 
 def test_structured_data_paid_part_present_in_page_is_full() -> None:
