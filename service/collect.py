@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -100,10 +100,14 @@ class SourceOutcome:
     sketches: dict[bytes, TextSketch] = field(default_factory=dict, repr=False)
 
     def as_record(self) -> dict[str, object]:
-        """The outcome as the run stores it."""
-        record = asdict(replace(self, sketches={}))
-        del record["sketches"]
+        """The outcome as the run stores it: every field but the sketches (``asdict`` of
+        a copy without them took 24 ms for 450 outcomes, at the end of the run)."""
+        record = {name: getattr(self, name) for name in _RECORDED_FIELDS}
+        record["new_item_ids"] = list(self.new_item_ids)
         return record
+
+
+_RECORDED_FIELDS = tuple(f.name for f in fields(SourceOutcome) if f.name != "sketches")
 
 
 @dataclass(slots=True)
