@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import OperationalError
 
+import db.engine
 from db.engine import session_factory, unit_of_work
 from db.items import ItemRecord, store_item, store_items
 from db.models import Item, Mention
@@ -118,3 +122,24 @@ def test_sqlite_read_then_write_survives_a_concurrent_commit(sqlite_engine: Engi
     assert failures == []
     with unit_of_work(sessions) as session:
         assert session.scalar(select(func.count()).select_from(Item)) == 3
+
+
+def test_sqlite_writer_waits_for_the_lock_then_gives_up_at_the_busy_timeout(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db.engine, "SQLITE_BUSY_TIMEOUT_MS", 300)
+    sessions = session_factory(sqlite_engine)
+    path = sqlite_engine.url.database
+    assert path is not None
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another process writing, and not letting go
+    with pytest.raises(OperationalError, match="locked"), unit_of_work(sessions) as session:
+        store_item(session, record=_record("https://nos.nl/artikel/1"))
+    releasing = threading.Timer(0.1, other.execute, args=("COMMIT",))
+    releasing.start()  # now it lets go while the next writer waits
+    with unit_of_work(sessions) as session:
+        assert store_item(session, record=_record("https://nos.nl/artikel/1")) is not None
+        # the connection keeps its busy timeout for the statements of the transaction
+        assert session.execute(text("PRAGMA busy_timeout")).scalar() == 300
+    releasing.join()
+    other.close()
