@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from db.models import Source
 from db.upsert import insert_ignore
@@ -46,9 +46,11 @@ def seed_sources(session: Session, *, specs: list[SourceSpec], outlet_ids: dict[
 
 
 def due_sources(session: Session, *, now: datetime, limit: int | None = None) -> list[Source]:
-    """Enabled sources whose next check has come, longest waiting first."""
+    """Enabled sources whose next check has come, longest waiting first, with their
+    outlets."""
     query = (
         select(Source)
+        .options(selectinload(Source.outlet))
         .where(Source.enabled.is_(True))
         .where(or_(Source.next_check_at.is_(None), Source.next_check_at <= now))
         .order_by(Source.next_check_at.asc().nulls_first(), Source.id)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from classifiers.reprints import reprint_text
 from classifiers.shingles import TextSketch, text_digest
@@ -158,7 +158,12 @@ def load_jobs(session: Session, *, now: datetime, selection: Selection) -> list[
     if selection == "due":
         sources = due_sources(session, now=now)
     else:
-        query = select(Source).where(Source.enabled.is_(True)).order_by(Source.id)
+        query = (
+            select(Source)
+            .options(selectinload(Source.outlet))  # one query, not one an outlet
+            .where(Source.enabled.is_(True))
+            .order_by(Source.id)
+        )
         sources = list(session.scalars(query))
         if selection == "all":
             sources = [s for s in sources if not _backing_off(s, now)]
