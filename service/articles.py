@@ -92,6 +92,15 @@ class ArticleStage:
         evaluated = await asyncio.shield(task)
         return replace(evaluated, guid=entry.guid)
 
+    def evaluate_feed_entry(self, entry: FeedEntry, *, url: str) -> Evaluated:
+        """``evaluate`` for a source on ``pages: none``: the entry alone, at once (no
+        task to share, as nothing is fetched; a task an entry was most of the cost of a
+        feed-only source)."""
+        from_feed = self.feed_article(entry, url)
+        evaluated = self._result(from_feed, self.classifier.classify(from_feed), urls=[entry.link])
+        evaluated.guid = entry.guid
+        return evaluated
+
     async def _evaluate(self, entry: FeedEntry, *, url: str, pages: str, search: bool) -> Evaluated:
         from_feed = self.feed_article(entry, url)
         feed_result = self.classifier.classify(from_feed)

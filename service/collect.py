@@ -354,6 +354,8 @@ class Collector:
         outcome.skipped += len(looked_at - known)
         done = known | looked_at
         fresh = [(url, entry) for url, entry in by_url.items() if url not in done]
+        if job.pages == "none":
+            return [self.stage.evaluate_feed_entry(entry, url=url) for url, entry in fresh]
         return list(
             await asyncio.gather(
                 *(

@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 MIN_SOURCES_PER_PROCESS = 20
 POLL_SECONDS = 0.5
 CHILDREN_GRACE_SECONDS = 5.0  # for children to end once the run is over or interrupted
+# Every process only waiting this long for feeds: those are slow servers, and the reprint
+# pass over what came so far is done while they are awaited.
+AHEAD_AFTER_QUIET_SECONDS = 0.5
 
 
 def default_processes() -> int:
@@ -215,6 +218,7 @@ class _ReprintsAhead:
         self._runtime = runtime
         self._report = report
         self._busy = set(range(shares))
+        self._changes = 0
         self._outcomes_passed = 0  # the report's outcomes only grow
 
     def quiet(self, share: int, quiet: bool) -> None:
@@ -222,12 +226,16 @@ class _ReprintsAhead:
             self._busy.discard(share)
         else:
             self._busy.add(share)
+        self._changes += 1
         if not self._busy:
-            # After the callbacks of the moment: the messages received with this one.
-            asyncio.get_running_loop().call_soon(self._ahead)
+            # Only when it lasts: between two answers of a busy run every process can be
+            # idle for a moment, and a pass then (over all items near the new ones) held
+            # up the answers after it, which made the next such moment.
+            loop = asyncio.get_running_loop()
+            loop.call_later(AHEAD_AFTER_QUIET_SECONDS, self._ahead, self._changes)
 
-    def _ahead(self) -> None:
-        if not self._busy:
+    def _ahead(self, changes: int) -> None:
+        if not self._busy and changes == self._changes:
             self._pass("while no source is being worked on")
 
     def rest(self) -> None:

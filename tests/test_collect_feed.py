@@ -106,6 +106,7 @@ def test_feed_stores_exactly_the_mentions_once(runtime: Runtime, http_server: Lo
             == "regional"
         )
         assert items["https://nos.nl/artikel/2561001"].publication_type == "national"
+        assert items["https://nos.nl/artikel/2561001"].guid == "https://nos.nl/l/2561001"
         mentions = session.execute(select(func.count()).select_from(Mention)).scalar_one()
         assert mentions >= len(MENTIONING)
         source = session.scalars(select(Source)).one()

@@ -3,6 +3,7 @@ accounted for, also when a collecting process dies."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -23,8 +24,14 @@ from classifiers.shingles import TextSketch, text_digest
 from db.engine import make_engine, unit_of_work
 from db.models import CollectorRun, Item, ReprintLink
 from db.sources import SourceSpec
-from service.collect import SourceJob, SourceOutcome
-from service.parallel import MIN_SOURCES_PER_PROCESS, collect_in_processes, partition_by_host
+from service.collect import RunReport, SourceJob, SourceOutcome
+from service.parallel import (
+    AHEAD_AFTER_QUIET_SECONDS,
+    MIN_SOURCES_PER_PROCESS,
+    _ReprintsAhead,
+    collect_in_processes,
+    partition_by_host,
+)
 from service.reprints import rebuild_reprints
 from service.runtime import Runtime
 from service.settings import Settings
@@ -139,6 +146,20 @@ def test_collection_in_two_processes_stores_each_mention_once(
     assert http_server.hits("/0.xml") == 1 and second_server.hits("/3.xml") == 1
 
 
+def test_a_moment_of_quiet_between_two_answers_starts_no_reprint_pass(runtime: Runtime) -> None:
+    async def passed_after(*changes: bool) -> int:
+        report = RunReport(run_id=1, outcomes=[SourceOutcome(source_id=1, name="feed")])
+        ahead = _ReprintsAhead(runtime, report, shares=1)
+        for quiet in changes:
+            ahead.quiet(0, quiet)
+            await asyncio.sleep(0.1)  # the next answer comes a tenth of a second later
+        await asyncio.sleep(AHEAD_AFTER_QUIET_SECONDS)
+        return ahead._outcomes_passed
+
+    assert asyncio.run(passed_after(True, False)) == 0
+    assert asyncio.run(passed_after(True, False, True)) == 1  # then quiet for good
+
+
 def test_reprints_are_done_while_a_slow_feed_is_awaited(
     runtime: Runtime,
     http_server: LocalServer,
@@ -166,11 +187,11 @@ def test_reprints_are_done_while_a_slow_feed_is_awaited(
 
     passes = [r.getMessage() for r in caplog.records if r.name == "service.parallel"]
     assert report.items_new == 4 * 2 + 1 + 1
-    # One pass over what the fast feeds brought while the slow one was awaited, one over
-    # the slow feed's item once it came; none left for the end of the run.
+    # One pass over what the fast feeds brought while the slow one was awaited, and only
+    # the slow feed's item left for the end of the run.
     assert passes == [
         "reprint pass over 9 new items while no source is being worked on",
-        "reprint pass over 1 new items while no source is being worked on",
+        "reprint pass over 1 new items at the end of the run",
     ]
     with unit_of_work(runtime.read_sessions) as session:
         ahead = {
