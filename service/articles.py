@@ -93,9 +93,9 @@ class ArticleStage:
         return replace(evaluated, guid=entry.guid)
 
     def evaluate_feed_entry(self, entry: FeedEntry, *, url: str) -> Evaluated:
-        """``evaluate`` for a source on ``pages: none``: the entry alone, at once (no
-        task to share, as nothing is fetched; a task an entry was most of the cost of a
-        feed-only source)."""
+        """``evaluate`` for a source on ``pages: none``: the entry alone, at once, without
+        the task ``evaluate`` shares between sources (nothing is fetched, so nothing to
+        share or wait for)."""
         from_feed = self.feed_article(entry, url)
         evaluated = self._result(from_feed, self.classifier.classify(from_feed), urls=[entry.link])
         evaluated.guid = entry.guid
