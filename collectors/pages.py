@@ -765,6 +765,7 @@ def _paywall_marker(
 # as a paywall box, which a class or id value or a data attribute marks.
 _PRUNED_TAGS = tuple(sorted(_RELATED_TAGS | {"tr", "td"}))
 _PAYWALL_WORDS = tuple(hint.encode() for hint in _PAYWALL_HINTS.pattern.split("|"))
+PAYWALL_HINTS_CHECKED = 500
 _ATTRIBUTE_BEFORE = re.compile(rb"""([-\w:.]+)\s*=\s*(?:"[^"]*|'[^']*|[^\s"'>]*)\Z""")
 
 
@@ -775,11 +776,20 @@ def paywall_hint_in_marks(lower: bytes) -> bool:
     element of the page when none does, as on most pages of most sites."""
     if b"&#" in lower:
         return True
+    checked = 0
     for word in _PAYWALL_WORDS:
+        # The last "<" and ">" before each occurrence, found from the one before it, so
+        # a long script full of the word is not searched back through for each.
+        tag_start = tag_end = scanned = -1
         at = lower.find(word)
         while at >= 0:
-            tag_start = lower.rfind(b"<", 0, at)
-            if tag_start > lower.rfind(b">", 0, at):  # inside a tag
+            checked += 1
+            if checked > PAYWALL_HINTS_CHECKED:
+                return True  # a script full of them: walk every element rather
+            tag_start = max(tag_start, lower.rfind(b"<", scanned + 1, at))
+            tag_end = max(tag_end, lower.rfind(b">", scanned + 1, at))
+            scanned = at - 1
+            if tag_start > tag_end:  # inside a tag
                 attribute = _ATTRIBUTE_BEFORE.search(lower, tag_start, at)
                 if attribute is None or attribute.group(1) in (b"class", b"id"):
                     return True

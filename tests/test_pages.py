@@ -407,6 +407,7 @@ def test_paywall_markup_on_short_pages(markup: bytes, expected: str) -> None:
         (b'<script>{"premium": false, "class": "paid"}</script>', False),
         (b'<div data-plus="1" class="x">', True),
         (b'<img alt="premium" src="/plus.png">', False),
+        (b"<script>" + b'{"premium": false},' * 600 + b"</script>", True),  # walk them all
     ],
 )
 def test_paywall_hints_in_class_and_id_values_are_found_in_the_bytes(
