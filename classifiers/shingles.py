@@ -295,6 +295,8 @@ def shared_shingles_many(pairs: Sequence[tuple[bytes, bytes]]) -> list[float]:
         partners.setdefault(first, []).append(index)
     order: list[int] = []
     observed: list[npt.NDArray[np.int64]] = []
+    first_sizes: list[npt.NDArray[np.int64]] = []
+    second_sizes: list[npt.NDArray[np.int64]] = []
     table = np.zeros(FINGERPRINT_SPACE, dtype=np.int64)
     for first, indices in partners.items():
         marks = np.frombuffer(first, dtype=np.uint16)
@@ -306,16 +308,15 @@ def shared_shingles_many(pairs: Sequence[tuple[bytes, bytes]]) -> list[float]:
         ends = np.cumsum(sizes)
         order += indices
         observed.append(hits[ends] - hits[ends - sizes])
+        first_sizes.append(np.full(len(indices), marks.size, dtype=np.int64))
+        second_sizes.append(sizes)
     if not order:
         return []
-    sizes_first = np.fromiter((len(pairs[i][0]) // 2 for i in order), np.int64, len(order))
-    sizes_second = np.fromiter((len(pairs[i][1]) // 2 for i in order), np.int64, len(order))
-    n = np.minimum(sizes_first, sizes_second)
-    estimates = _shared_estimate(np.concatenate(observed), n, np.maximum(sizes_first, sizes_second))
-    shared = [0.0] * len(pairs)
-    for index, value, smaller in zip(order, estimates.tolist(), n.tolist(), strict=True):
-        shared[index] = value if smaller else 0.0
-    return shared
+    n, m = np.concatenate(first_sizes), np.concatenate(second_sizes)
+    # An empty set shares nothing: with n = 0 the estimate is 0.0, as shared_shingles says.
+    shared = np.empty(len(pairs))
+    shared[order] = _shared_estimate(np.concatenate(observed), np.minimum(n, m), np.maximum(n, m))
+    return list(shared.tolist())
 
 
 @overload
