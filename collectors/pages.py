@@ -24,7 +24,7 @@ from copy import copy, deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import unescape
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin, urlsplit
 
 import htmldate
@@ -162,8 +162,8 @@ def decode_html(raw: bytes, headers_charset: str | None = None) -> tuple[str, st
     return raw.decode("cp1252", errors="replace"), "cp1252"
 
 
-def _parse(raw: bytes, headers_charset: str | None) -> tuple[lxml.html.HtmlElement | None, bytes]:
-    """The page's tree, and the UTF-8 bytes it was parsed from."""
+def _parse(raw: bytes, headers_charset: str | None) -> lxml.html.HtmlElement | None:
+    """The page's tree, parsed from UTF-8."""
     text, encoding = decode_html(raw, headers_charset)
     data = raw if encoding == "utf-8" and not raw.startswith(codecs.BOM_UTF8) else text.encode()
     # libxml2 stops at NUL and trafilatura cannot serialise other control characters.
@@ -173,11 +173,11 @@ def _parse(raw: bytes, headers_charset: str | None) -> tuple[lxml.html.HtmlEleme
     # the parser needs.
     data = _LEADING_DOCTYPE.sub(b"", data, count=1)
     if not data.strip():
-        return None, data
+        return None
     try:
-        return lxml.html.document_fromstring(data, parser=_parser()), data
+        return lxml.html.document_fromstring(data, parser=_parser())
     except (ParserError, ValueError):
-        return None, data
+        return None
 
 
 def _parser() -> lxml.html.HTMLParser:
@@ -764,37 +764,21 @@ def _paywall_marker(
 # The elements the link-density tests look at; an element of any other tag matters only
 # as a paywall box, which a class or id value or a data attribute marks.
 _PRUNED_TAGS = tuple(sorted(_RELATED_TAGS | {"tr", "td"}))
-_PAYWALL_WORDS = tuple(hint.encode() for hint in _PAYWALL_HINTS.pattern.split("|"))
-PAYWALL_HINTS_CHECKED = 500
-_ATTRIBUTE_BEFORE = re.compile(rb"""([-\w:.]+)\s*=\s*(?:"[^"]*|'[^']*|[^\s"'>]*)\Z""")
+_CLASS_AND_ID_VALUES = lxml.etree.XPath("//@class | //@id", smart_strings=False)
+_PAYWALL_DATA_ATTRIBUTE = lxml.etree.XPath("boolean(//@data-paywall | //*[@data-area='paywall'])")
 
 
-def paywall_hint_in_marks(lower: bytes) -> bool:
-    """Whether a class or id value in the page (its lower-case bytes) may hold a paywall
-    hint: one of the words inside such a value, or a character reference anywhere (it
-    could spell one). Searching the bytes spares ``_prune`` a Python step for each
-    element of the page when none does, as on most pages of most sites."""
-    if b"&#" in lower:
-        return True
-    checked = 0
-    for word in _PAYWALL_WORDS:
-        # The last "<" and ">" before each occurrence, found from the one before it, so
-        # a long script full of the word is not searched back through for each.
-        tag_start = tag_end = scanned = -1
-        at = lower.find(word)
-        while at >= 0:
-            checked += 1
-            if checked > PAYWALL_HINTS_CHECKED:
-                return True  # a script full of them: walk every element rather
-            tag_start = max(tag_start, lower.rfind(b"<", scanned + 1, at))
-            tag_end = max(tag_end, lower.rfind(b">", scanned + 1, at))
-            scanned = at - 1
-            if tag_start > tag_end:  # inside a tag
-                attribute = _ATTRIBUTE_BEFORE.search(lower, tag_start, at)
-                if attribute is None or attribute.group(1) in (b"class", b"id"):
-                    return True
-            at = lower.find(word, at + 1)
-    return False
+def paywall_hint_in_marks(tree: lxml.html.HtmlElement) -> bool:
+    """Whether a class or id value in the page holds a paywall hint. Collected by XPath,
+    the values spare ``_prune`` a Python step for each element of the page when none
+    does, as on most pages of most sites."""
+    values = cast(list[str], _CLASS_AND_ID_VALUES(tree))
+    return _PAYWALL_HINTS.search(" ".join(values).lower()) is not None
+
+
+def paywall_data_attribute(tree: lxml.html.HtmlElement) -> bool:
+    """Whether an element carries the data attribute ``_paywall_marker`` looks for."""
+    return bool(_PAYWALL_DATA_ATTRIBUTE(tree))
 
 
 def _prune(
@@ -1105,7 +1089,7 @@ def extract_page(
     Dublin Core); the feed entry's date; the first ``<time>`` of the ``<article>``; a date
     in the URL; htmldate (``original_date=True``). A naive ``feed_published_at`` is UTC.
     """
-    tree, data = _parse(html, headers_charset)
+    tree = _parse(html, headers_charset)
     if tree is None:
         return PageContent(
             title="",
@@ -1141,14 +1125,13 @@ def extract_page(
     # Everything that reads scripts (JSON-LD, htmldate) is done: dropping them now spares
     # trafilatura copying and cleaning them (about 7% of its time).
     strip_elements(tree, "script", "style", "svg", "template", with_tail=False)
-    # Most pages have no data-paywall or data-area attribute and no paywall hint in a
-    # class or id value: the pruning then spares two attribute reads on each element it
-    # walks, and walks only the tags its link-density tests look at.
-    lower = data.lower()
+    # Most pages have no paywall data attribute and no paywall hint in a class or id
+    # value: the pruning then spares two attribute reads on each element it walks, and
+    # walks only the tags its link-density tests look at.
     signs = _prune(
         tree,
-        data_attributes=b"data-paywall" in lower or b"data-area" in lower,
-        paywall_marks=paywall_hint_in_marks(lower),
+        data_attributes=paywall_data_attribute(tree),
+        paywall_marks=paywall_hint_in_marks(tree),
     )
     intro = _intro(tree)
     paragraphs = _drop_title_lines(
