@@ -765,7 +765,7 @@ def _paywall_marker(
 # as a paywall box, which a class or id value or a data attribute marks.
 _PRUNED_TAGS = tuple(sorted(_RELATED_TAGS | {"tr", "td"}))
 _CLASS_AND_ID_VALUES = lxml.etree.XPath("//@class | //@id", smart_strings=False)
-_PAYWALL_DATA_ATTRIBUTE = lxml.etree.XPath("boolean(//@data-paywall | //*[@data-area='paywall'])")
+_PAYWALL_DATA_ATTRIBUTE = lxml.etree.XPath("boolean(//@data-paywall | //@data-area[. = 'paywall'])")
 
 
 def paywall_hint_in_marks(tree: lxml.html.HtmlElement) -> bool:
