@@ -62,7 +62,7 @@ def due_sources(session: Session, *, now: datetime, limit: int | None = None) ->
 _SOURCES = cast(Table, Source.__table__)
 
 
-def _success_statement(*, with_item: bool) -> Any:
+def _success_statement(*, with_item: bool, with_entry: bool) -> Any:
     values: dict[str, Any] = {
         "last_checked_at": bindparam("now"),
         "last_success_at": bindparam("now"),
@@ -72,15 +72,22 @@ def _success_statement(*, with_item: bool) -> Any:
         "etag": bindparam("etag"),
         "last_modified": bindparam("last_modified"),
         "items_found": _SOURCES.c.items_found + bindparam("new_items"),
+        "entries_found": _SOURCES.c.entries_found + bindparam("new_entries"),
     }
     if with_item:
         values["last_item_at"] = bindparam("now")
+    if with_entry:
+        values["last_entry_at"] = bindparam("now")
     return update(_SOURCES).where(_SOURCES.c.id == bindparam("source_id")).values(**values)
 
 
 # Built once, on the table: every source of a collection records its success, and building
 # the statement anew (or the ORM's bulk-update path) cost more than running it.
-_SUCCESS = {with_item: _success_statement(with_item=with_item) for with_item in (False, True)}
+_SUCCESS = {
+    (with_item, with_entry): _success_statement(with_item=with_item, with_entry=with_entry)
+    for with_item in (False, True)
+    for with_entry in (False, True)
+}
 
 
 def record_success(
@@ -92,9 +99,11 @@ def record_success(
     etag: str | None,
     last_modified: str | None,
     new_items: int,
+    new_entries: int,
 ) -> None:
+    """``new_items``: stored with a mention; ``new_entries``: shown for the first time."""
     session.execute(
-        _SUCCESS[bool(new_items)],
+        _SUCCESS[bool(new_items), bool(new_entries)],
         {
             "source_id": source_id,
             "now": now,
@@ -102,6 +111,7 @@ def record_success(
             "etag": etag,
             "last_modified": last_modified,
             "new_items": new_items,
+            "new_entries": new_entries,
         },
     )
 

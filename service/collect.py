@@ -90,6 +90,7 @@ class SourceOutcome:
     new: int = 0
     known: int = 0
     skipped: int = 0
+    first_seen: int = 0  # entries the source shows for the first time, stored or not
     pages_fetched: int = 0
     page_errors: int = 0
     error: str | None = None
@@ -354,6 +355,7 @@ class Collector:
         outcome.skipped += len(looked_at - known)
         done = known | looked_at
         fresh = [(url, entry) for url, entry in by_url.items() if url not in done]
+        outcome.first_seen = len(fresh)
         if job.pages == "none":
             return [self.stage.evaluate_feed_entry(entry, url=url) for url, entry in fresh]
         return list(
@@ -410,11 +412,12 @@ class Collector:
                 next_check_at=next_check_after_success(
                     now=now,
                     previous_interval=timedelta(seconds=previous) if previous else None,
-                    new_items=outcome.new,
+                    new_entries=outcome.first_seen,
                 ),
                 etag=etag,
                 last_modified=last_modified,
                 new_items=outcome.new,
+                new_entries=outcome.first_seen,
             )
         for record in new:  # after the transaction: its write lock is shared
             text = reprint_text(record.lead, record.body)

@@ -16,11 +16,15 @@ def _bounded(interval: timedelta) -> timedelta:
 
 
 def next_check_after_success(
-    *, now: datetime, previous_interval: timedelta | None, new_items: int
+    *, now: datetime, previous_interval: timedelta | None, new_entries: int
 ) -> datetime:
-    """Check sooner while a source publishes, later while it is quiet (5 min to 6 h)."""
+    """Check sooner while a source publishes, later while it is quiet (5 min to 6 h).
+
+    ``new_entries``: the entries the source showed for the first time, whether or not
+    they mention anyone. A busy feed without mentions must still be read before its
+    entries scroll off it."""
     interval = previous_interval or DEFAULT_INTERVAL
-    interval = interval / 2 if new_items else interval * 1.5
+    interval = interval / 2 if new_entries else interval * 1.5
     return now + _bounded(interval)
 
 

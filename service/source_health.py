@@ -25,9 +25,11 @@ class SourceHealth:
     error_streak: int
     items_found: int
     last_item_at: datetime | None
+    entries_found: int
+    last_entry_at: datetime | None
     next_check_at: datetime | None
     needs_attention: bool  # failing repeatedly
-    quiet: bool  # no new items for longer than usual
+    quiet: bool  # no new entries for longer than usual
 
     @property
     def unhealthy(self) -> bool:
@@ -35,11 +37,13 @@ class SourceHealth:
 
 
 def is_quiet(source: Source, *, now: datetime) -> bool:
-    """No new item for three times the source's average gap (at least a week)."""
-    if source.items_found == 0 or source.last_item_at is None:
+    """No new entry for three times the source's average gap (at least a week). Entries,
+    not stored items: most of an outlet's articles mention no one we watch, and a feed
+    that still publishes works however long it goes without a mention."""
+    if source.entries_found == 0 or source.last_entry_at is None:
         return now - source.created_at > NEVER_PRODUCED_AFTER
-    average_gap = (now - source.created_at) / source.items_found
-    return now - source.last_item_at > max(MIN_QUIET, 3 * average_gap)
+    average_gap = (now - source.created_at) / source.entries_found
+    return now - source.last_entry_at > max(MIN_QUIET, 3 * average_gap)
 
 
 def health_of(source: Source, *, now: datetime) -> SourceHealth:
@@ -55,6 +59,8 @@ def health_of(source: Source, *, now: datetime) -> SourceHealth:
         error_streak=source.error_count,
         items_found=source.items_found,
         last_item_at=source.last_item_at,
+        entries_found=source.entries_found,
+        last_entry_at=source.last_entry_at,
         next_check_at=source.next_check_at,
         needs_attention=needs_attention(source.error_count),
         quiet=is_quiet(source, now=now),

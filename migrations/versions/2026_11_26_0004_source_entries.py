@@ -1,0 +1,35 @@
+"""Per source, the entries it showed for the first time: how often it publishes.
+
+Revision ID: 20261126_0004
+Revises: 20261125_0003
+Create Date: 2026-11-26 06:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from db.base import UTCDateTime
+
+revision: str = "20261126_0004"
+down_revision: str | None = "20261125_0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("sources", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("entries_found", sa.Integer(), nullable=False, server_default="0")
+        )
+        batch_op.add_column(sa.Column("last_entry_at", UTCDateTime(), nullable=True))
+    # Until now only stored items were counted; they are the best estimate there is, and
+    # starting from nothing would flag every source as quiet.
+    op.execute("UPDATE sources SET entries_found = items_found, last_entry_at = last_item_at")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("sources", schema=None) as batch_op:
+        batch_op.drop_column("last_entry_at")
+        batch_op.drop_column("entries_found")
