@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import httpx
 
@@ -24,7 +24,7 @@ from collectors.errors import CollectError
 from collectors.transport import AiohttpTransport
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_NO_STREAM = httpx.ByteStream(b"")  # what a response is left with once read (_get_once)
+_NO_STREAM = httpx.ByteStream(b"")  # what a response is left with once read (_send_once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,8 +209,11 @@ class Fetcher:
         accept: str = "*/*",
         guard: Callable[[str], Awaitable[None]] | None = None,
         urgent: bool = False,
+        form: dict[str, str] | None = None,
     ) -> FetchResult:
-        """GET ``url`` within the limits; raises ``CollectError`` on any failure.
+        """GET ``url`` within the limits; raises ``CollectError`` on any failure. With a
+        ``form``, POST it instead (URL-encoded); a redirect answer is then returned as it
+        is, not followed.
 
         ``urgent`` requests (a source's own feed or sitemap) get the next free connection
         before any other waiting request. The deadline runs from the moment the request
@@ -222,9 +225,13 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        content = None
+        if form is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded;charset=UTF-8"
+            content = urlencode(form).encode()
         try:
             async with asyncio.timeout(None) as deadline:
-                return await self._follow(url, headers, guard, urgent, deadline)
+                return await self._follow(url, headers, guard, urgent, deadline, content)
         except TimeoutError:
             raise CollectError(
                 "timeout", f"no complete answer within {self.limits.deadline:g} s"
@@ -237,6 +244,7 @@ class Fetcher:
         guard: Callable[[str], Awaitable[None]] | None,
         urgent: bool,
         deadline: asyncio.Timeout,
+        content: bytes | None = None,
     ) -> FetchResult:
         """GET, following redirects by hand so each hop is counted, checked and recorded.
 
@@ -258,13 +266,13 @@ class Fetcher:
                         )
                     if guard is not None:
                         await guard(current)
-                    result = await self._get_once(current, headers)
+                    result = await self._send_once(current, headers, content)
                 finally:
                     self._slots.release()
             finally:
                 gate.leave()
             location = result.headers.get("location")
-            if result.status not in REDIRECT_STATUSES or not location:
+            if result.status not in REDIRECT_STATUSES or not location or content is not None:
                 result.url, result.redirects = url, redirects
                 return result
             if len(redirects) >= self.limits.max_redirects:
@@ -307,13 +315,19 @@ class Fetcher:
     def _cookies_held(self) -> int:
         return len(self._client.cookies.jar)
 
-    async def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult:
+    async def _send_once(
+        self, url: str, headers: dict[str, str], content: bytes | None
+    ) -> FetchResult:
         response: httpx.Response | None = None
         try:
             # Built here rather than by the client: its merging of URL, headers, cookies
             # and timeouts costs more than a fifth of a request on loopback.
             request = httpx.Request(
-                "GET", url, headers={**self._headers, **headers}, extensions=self._extensions
+                "GET" if content is None else "POST",
+                url,
+                headers={**self._headers, **headers},
+                content=content,
+                extensions=self._extensions,
             )
             if self._client.cookies.jar:
                 self._client.cookies.set_cookie_header(request)

@@ -11,20 +11,42 @@ Search feeds link to their own redirectors, not to the article:
   itself: ``08 13`` (field 1, varint 19), ``22`` (field 4, length-delimited), a varint
   length (one byte below 128, else two), the URL, and often ``d2 01`` (field 26) with
   an AMP URL. In the newer format field 4 holds an opaque ``AU_yqL…`` token instead, and
-  only Google can resolve it: ``publisher_url`` returns None and the caller follows the
-  redirect over HTTP.
+  only Google can resolve it: ``publisher_url`` returns None. The link's page is no
+  redirect but a script page carrying a signature and a timestamp
+  (``data-n-a-sg``, ``data-n-a-ts``); posted with the id to Google's ``batchexecute``
+  endpoint, they give the article URL (``google_news_request``, ``google_news_answer``;
+  the protocol as the googlenewsdecoder package speaks it).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 _GOOGLE_NEWS_ID = re.compile(r"^/(?:__i/rss/rd/|rss/)?(?:articles|read)/([A-Za-z0-9_-]+)/?$")
 _GOOGLE_HOST = re.compile(r"^(?:www\.)?google\.[a-z]{2,3}(?:\.[a-z]{2})?$")
 _BING_HOST = re.compile(r"^(?:www\.|cn\.)?bing\.com$")
+_SIGNATURE = re.compile(rb'data-n-a-sg="([^"]+)"')
+_TIMESTAMP = re.compile(rb'data-n-a-ts="([0-9]+)"')
+BATCHEXECUTE_PATH = "/_/DotsSplashUi/data/batchexecute"
+# The fixed request context Google's own page sends with "garturlreq".
+_GARTURLREQ_CONTEXT = [
+    ["X", "X", ["X", "X"], None, None, 1, 1, "US:en", None, 1, *[None] * 5, 0, 1],
+    "X",
+    "X",
+    1,
+    [1, 1, 1],
+    1,
+    1,
+    None,
+    0,
+    0,
+    None,
+    0,
+]
 
 
 def _http_url(value: str | None) -> str | None:
@@ -130,4 +152,52 @@ def publisher_url(link: str) -> str | None:
         return None
     if _GOOGLE_HOST.match(host) and parts.path == "/url":
         return _http_url(query.get("url", [None])[0] or query.get("q", [None])[0])
+    return None
+
+
+def google_news_id(link: str) -> str | None:
+    """The article id in a link of Google News's form, or None. Only the path is read:
+    whether the link is Google's is for its page to show (``google_news_request``)."""
+    match = _GOOGLE_NEWS_ID.match(urlsplit(link.strip()).path)
+    return match.group(1) if match else None
+
+
+def google_news_request(
+    article_id: str, page_url: str, page: bytes
+) -> tuple[str, dict[str, str]] | None:
+    """(URL, form) of the request that resolves ``article_id``, from the page its link
+    answered with (``page_url``); None when the page carries no signature."""
+    signature, timestamp = _SIGNATURE.search(page), _TIMESTAMP.search(page)
+    if signature is None or timestamp is None:
+        return None
+    request = [
+        "garturlreq",
+        _GARTURLREQ_CONTEXT,
+        article_id,
+        int(timestamp.group(1)),
+        signature.group(1).decode("ascii", errors="replace"),
+    ]
+    envelope = ["Fbv4je", json.dumps(request, separators=(",", ":")), None, "generic"]
+    form = {"f.req": json.dumps([[envelope]], separators=(",", ":"))}
+    return urljoin(page_url, BATCHEXECUTE_PATH), form
+
+
+def google_news_answer(body: bytes) -> str | None:
+    """The article URL in a ``batchexecute`` answer, or None when it holds none."""
+    text = body.decode("utf-8", errors="replace")
+    # The answer starts with ")]}'" and a blank line, against script inclusion.
+    _, _, text = text.partition("\n\n")
+    try:
+        rows = json.loads(text)
+    except ValueError:
+        return None
+    for row in rows if isinstance(rows, list) else []:
+        if not (isinstance(row, list) and len(row) >= 3 and row[0] == "wrb.fr"):
+            continue
+        try:
+            payload = json.loads(row[2]) if isinstance(row[2], str) else None
+        except ValueError:
+            continue
+        if isinstance(payload, list) and len(payload) >= 2 and payload[0] == "garturlres":
+            return _http_url(payload[1] if isinstance(payload[1], str) else None)
     return None

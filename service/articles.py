@@ -20,10 +20,15 @@ from classifiers.records import Article
 from classifiers.urls import InvalidURLError, canonical_url, domain_of
 from collectors.errors import CollectError
 from collectors.feeds import FeedEntry
-from collectors.fetch import Fetcher
+from collectors.fetch import Fetcher, FetchResult
 from collectors.page_screen import may_mention
 from collectors.robots import RobotsCache
-from collectors.search_feeds import publisher_url
+from collectors.search_feeds import (
+    google_news_answer,
+    google_news_id,
+    google_news_request,
+    publisher_url,
+)
 from service.extraction import Extractor
 
 if TYPE_CHECKING:
@@ -114,6 +119,8 @@ class ArticleStage:
             return Evaluated("robots", url, urls=[entry.link])
         try:
             fetched = await self.fetcher.fetch(page_url, accept=PAGE_ACCEPT)
+            if search and page_url == entry.link:
+                fetched = await self._behind_google_news(entry.link, fetched)
         except CollectError as error:
             log.info("page %s failed: %s", page_url, error)
             if feed_result.is_mention:  # keep what the feed told us
@@ -146,6 +153,26 @@ class ArticleStage:
         evaluated = self._result(article, result, urls=urls)
         evaluated.page = page
         return evaluated
+
+    async def _behind_google_news(self, link: str, fetched: FetchResult) -> FetchResult:
+        """The publisher's page behind a Google News link whose id only Google can read
+        (``collectors.search_feeds``), or ``fetched`` itself when it is no such link's
+        page. Google's own page is never taken for the article: a link that cannot be
+        resolved is a page error."""
+        article_id = google_news_id(link)
+        request = article_id and google_news_request(article_id, fetched.final_url, fetched.body)
+        if not request:
+            return fetched
+        endpoint, form = request
+        answer = await self.fetcher.fetch(endpoint, accept="*/*", form=form)
+        target = google_news_answer(answer.body)
+        if target is None:
+            raise CollectError("malformed", f"Google News gave no article URL for {link}")
+        if not await self.robots.allowed(target):
+            raise CollectError("forbidden", f"robots.txt disallows {target}")
+        page = await self.fetcher.fetch(target, accept=PAGE_ACCEPT)
+        page.redirects = [link, *page.redirects]
+        return page
 
     def _result(self, article: Article, result: Classification, *, urls: list[str]) -> Evaluated:
         return Evaluated(

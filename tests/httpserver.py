@@ -53,7 +53,7 @@ def start_server() -> LocalServer:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-        def do_GET(self) -> None:
+        def do_GET(self) -> None:  # and POST: a route with a handler reads the body
             requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
             route = routes.get(self.path)
             if route is None:
@@ -69,6 +69,8 @@ def start_server() -> LocalServer:
                     self._send(304, b"", headers)
                     return
             self._send(route.status, route.body, headers)
+
+        do_POST = do_GET
 
         def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
             self.send_response(status)

@@ -4,8 +4,10 @@ served on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
-from urllib.parse import quote
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qs, quote
 from xml.sax.saxutils import escape
 
 from sqlalchemy import select
@@ -177,3 +179,80 @@ def test_an_article_in_two_feeds_is_fetched_once(
     report = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
     assert sorted((o.new, o.known) for o in report.outcomes) == [(0, 1), (1, 0)]
     assert http_server.hits("/artikel/7") == 1
+
+
+GOOGLE_ID = "AU_yqLNxY2Fz0example_token-Only_Google_reads"
+
+
+def _google_news_site(server: LocalServer, answer: bytes) -> tuple[str, list[bytes]]:
+    """A search feed whose link is a new-style Google News id on this server: its page
+    carries the signature, the batchexecute endpoint answers ``answer``."""
+    server.add(
+        "/artikel/7",
+        _page("Rapporteur over uitbuiting", True, PUBLISHED),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    server.add(
+        f"/rss/articles/{GOOGLE_ID}?oc=5",
+        b'<html><body><c-wiz><div jscontroller="aLI87" data-n-a-sg="AZ5r3eSig-nature" '
+        b'data-n-a-ts="1764134400"></div></c-wiz><script>window.location="..."</script>'
+        b"</body></html>",
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    posted: list[bytes] = []
+
+    def batchexecute(handler: BaseHTTPRequestHandler) -> None:
+        posted.append(handler.rfile.read(int(handler.headers["Content-Length"])))
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json; charset=utf-8")
+        handler.send_header("Content-Length", str(len(answer)))
+        handler.end_headers()
+        handler.wfile.write(answer)
+
+    server.add("/_/DotsSplashUi/data/batchexecute", handler=batchexecute)
+    item = FeedItem(
+        title="Rapporteur over uitbuiting - Testkrant",
+        link=server.url(f"/rss/articles/{GOOGLE_ID}?oc=5"),
+        description="Nationaal Rapporteur Conny Rijken over uitbuiting.",
+        published=PUBLISHED,
+    )
+    return server.add("/google.xml", rss_feed([item])), posted
+
+
+def _batchexecute_answer(url: str) -> bytes:
+    payload = json.dumps(["garturlres", url, 1])
+    rows = [["wrb.fr", "Fbv4je", payload, None, None, None, "generic"], ["di", 10]]
+    return b")]}'\n\n" + json.dumps(rows).encode()
+
+
+def test_a_google_news_id_only_google_reads_is_resolved_to_the_publisher(
+    runtime: Runtime, http_server: LocalServer
+) -> None:
+    article = http_server.url("/artikel/7")
+    feed, posted = _google_news_site(http_server, _batchexecute_answer(article))
+    add_sources(runtime, [SourceSpec("Google News", "search_feed", feed, pages="matching")])
+    report = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
+    assert report.outcomes[0].new == 1
+    (form,) = [parse_qs(body.decode()) for body in posted]
+    request = json.loads(json.loads(form["f.req"][0])[0][0][1])
+    assert request[0] == "garturlreq" and request[2:] == [GOOGLE_ID, 1764134400, "AZ5r3eSig-nature"]
+    with unit_of_work(runtime.read_sessions) as session:
+        item = session.scalars(select(Item)).one()
+        assert item.canonical_url.endswith("/artikel/7")
+        assert "Conny Rijken" in item.body  # the publisher's page, not Google's
+        assert item.urls[0] == article
+        assert http_server.url(f"/rss/articles/{GOOGLE_ID}?oc=5") in item.urls
+
+
+def test_google_news_page_without_an_answer_is_not_taken_for_the_article(
+    runtime: Runtime, http_server: LocalServer
+) -> None:
+    feed, posted = _google_news_site(http_server, b')]}\'\n\n[["er",null,null,null,null,400]]')
+    add_sources(runtime, [SourceSpec("Google News", "search_feed", feed, pages="matching")])
+    report = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
+    assert len(posted) == 1 and http_server.hits("/artikel/7") == 0
+    assert report.outcomes[0].new == 1  # the feed named the Rapporteur: its entry is kept
+    with unit_of_work(runtime.read_sessions) as session:
+        item = session.scalars(select(Item)).one()
+        assert item.body == ""  # nothing of Google's page
+        assert item.urls == [http_server.url(f"/rss/articles/{GOOGLE_ID}?oc=5")]

@@ -4,11 +4,18 @@ hand-made links."""
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
 from collectors.feeds import parse_feed
-from collectors.search_feeds import google_news_url, publisher_url
+from collectors.search_feeds import (
+    google_news_answer,
+    google_news_id,
+    google_news_request,
+    google_news_url,
+    publisher_url,
+)
 from tests.conftest import corpus_file
 
 RTBF = (
@@ -142,3 +149,33 @@ def test_google_id_with_only_the_amp_url() -> None:
 def test_google_id_with_unparseable_tail_still_gives_the_url() -> None:
     data = b"\x08\x13\x22" + _varint(len(NOS)) + NOS.encode() + b"\xff\xff\xff"
     assert google_news_url(base64.urlsafe_b64encode(data).decode().rstrip("=")) == NOS
+
+
+@pytest.mark.parametrize(
+    ("answer", "url"),
+    [
+        (
+            b')]}\'\n\n[["wrb.fr","Fbv4je","[\\"garturlres\\",\\"https://www.nu.nl/a/1.html\\",1]",'
+            b'null,null,null,"generic"],["di",10]]',
+            "https://www.nu.nl/a/1.html",
+        ),
+        (b')]}\'\n\n[["wrb.fr","Fbv4je","[\\"garturlres\\",\\"javascript:x\\",1]"]]', None),
+        (b')]}\'\n\n[["er",null,null,null,null,400]]', None),
+        (b"<html>Sorry</html>", None),
+        (b")]}'\n\nnot json", None),
+    ],
+)
+def test_google_news_answer(answer: bytes, url: str | None) -> None:
+    assert google_news_answer(answer) == url
+
+
+def test_google_news_request_needs_the_pages_signature() -> None:
+    page = b'<c-wiz><div jscontroller="x" data-n-a-sg="S1g" data-n-a-ts="1764134400"></div>'
+    request = google_news_request("AU_yq", "https://news.google.com/rss/articles/AU_yq", page)
+    assert request is not None
+    endpoint, form = request
+    assert endpoint == "https://news.google.com/_/DotsSplashUi/data/batchexecute"
+    assert json.loads(json.loads(form["f.req"])[0][0][1])[2:] == ["AU_yq", 1764134400, "S1g"]
+    assert google_news_request("AU_yq", "https://news.google.com/x", b"<html></html>") is None
+    assert google_news_id("https://news.google.com/rss/articles/AU_yq?oc=5") == "AU_yq"
+    assert google_news_id("https://www.nu.nl/binnenland/1/a.html") is None
