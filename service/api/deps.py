@@ -28,11 +28,14 @@ def _read_session(request: Request) -> Iterator[Session]:
 
 
 def _write_session(request: Request) -> Iterator[Session]:
-    """One unit of work per request: committed when the handler returns normally."""
+    """One unit of work per request: committed when the handler returns normally, and
+    before the response is sent (``scope="function"``; by default FastAPI ends a yield
+    dependency after sending): a client that got its answer reads what it changed, and a
+    commit that fails is an error response, not a reported success."""
     with unit_of_work(get_runtime(request).sessions) as session:
         yield session
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 ReadSession = Annotated[Session, Depends(_read_session)]
-WriteSession = Annotated[Session, Depends(_write_session)]
+WriteSession = Annotated[Session, Depends(_write_session, scope="function")]

@@ -143,9 +143,13 @@ class SourceIn(BaseModel):
 
 
 class SourceUpdate(BaseModel):
+    """What a PATCH may change; fields left out (or null) stay as they are."""
+
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(None, min_length=1, max_length=200)
+    url: HttpUrl | None = None
+    kind: Literal["feed", "search_feed", "sitemap"] | None = None
     enabled: bool | None = None
     pages: Literal["all", "matching", "none"] | None = None
     outlet: str | None = None

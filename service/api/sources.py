@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Source
 from db.outlets import outlet_ids
+from db.source_edits import SourceConflictError, SourceHasItemsError, edit_source, remove_source
 from db.sources import (
     SourceNotFoundError,
     SourceSpec,
@@ -17,7 +19,6 @@ from db.sources import (
     schedule_now,
     seed_sources,
     source_id_by_url,
-    update_source,
 )
 from service.api.deps import ReadSession, WriteSession
 from service.api.schemas import SourceIn, SourceUpdate
@@ -58,20 +59,58 @@ def create_source(body: SourceIn, session: WriteSession) -> SourceHealth:
     return _out(session, source_id)
 
 
-@router.patch("/{source_id}", response_model=SourceHealth)
+@router.patch(
+    "/{source_id}",
+    response_model=SourceHealth,
+    responses={404: {"description": "No such source"}, 409: {"description": "Name or URL taken"}},
+)
 def change_source(source_id: int, body: SourceUpdate, session: WriteSession) -> SourceHealth:
-    """Rename, enable or disable a source, or change its page policy or outlet."""
+    """Change a source's name, URL, kind, page policy or outlet, or enable or disable it.
+    A new URL or kind makes it due at once."""
     outlet_id = None
     if body.outlet is not None:
         outlet_id = outlet_ids(session).get(body.outlet)
         if outlet_id is None:
             raise HTTPException(422, f"unknown outlet {body.outlet!r}")
-    values = body.model_dump(exclude_none=True, exclude={"outlet"})
     try:
-        update_source(session, source_id=source_id, outlet_id=outlet_id, **values)
+        edit_source(
+            session,
+            source_id=source_id,
+            name=body.name,
+            url=None if body.url is None else str(body.url),
+            kind=body.kind,
+            pages=body.pages,
+            outlet_id=outlet_id,
+            enabled=body.enabled,
+        )
     except SourceNotFoundError as error:
         raise HTTPException(404, str(error)) from None
+    except SourceConflictError as error:
+        raise HTTPException(409, str(error)) from None
+    except IntegrityError:  # another request took the URL meanwhile
+        raise HTTPException(409, "another source has that URL already") from None
     return _out(session, source_id)
+
+
+@router.delete(
+    "/{source_id}",
+    status_code=204,
+    response_class=Response,
+    responses={
+        404: {"description": "No such source"},
+        409: {"description": "The source has items: disable it instead"},
+    },
+)
+def delete_source(source_id: int, session: WriteSession) -> Response:
+    """Remove a source that has no items. One with items is refused (409) so that counts
+    stay reproducible: disable it instead."""
+    try:
+        remove_source(session, source_id=source_id)
+    except SourceNotFoundError as error:
+        raise HTTPException(404, str(error)) from None
+    except SourceHasItemsError as error:
+        raise HTTPException(409, str(error)) from None
+    return Response(status_code=204)
 
 
 @router.post("/{source_id}/collect", status_code=202)

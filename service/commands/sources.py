@@ -1,4 +1,4 @@
-"""Source commands: list with health, add, enable, disable."""
+"""Source commands: list with health, add, edit, enable, disable, remove."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from sqlalchemy.exc import IntegrityError
 
 from db.engine import unit_of_work
 from db.outlets import outlet_ids
+from db.source_edits import SourceConflictError, SourceHasItemsError, edit_source, remove_source
 from db.sources import SourceNotFoundError, SourceSpec, list_sources, seed_sources, update_source
 from service.commands.app import app, console, runtime
 from service.seed import PAGE_POLICIES, SOURCE_KINDS
 from service.source_health import SourceHealth, health_of
 
-sources_app = typer.Typer(help="Sources: their health, and adding or switching them.")
+sources_app = typer.Typer(
+    help="Sources: their health, and adding, editing, switching or removing them."
+)
 app.add_typer(sources_app, name="sources")
 
 
@@ -91,12 +94,7 @@ def add(
     pages: Annotated[str, typer.Option(help=f"One of {', '.join(PAGE_POLICIES)}.")] = "all",
 ) -> None:
     """Add a source; it is due at once."""
-    if kind not in SOURCE_KINDS or pages not in PAGE_POLICIES:
-        raise typer.BadParameter(
-            f"kind must be one of {SOURCE_KINDS}, pages one of {PAGE_POLICIES}"
-        )
-    if not url.startswith(("http://", "https://")):
-        raise typer.BadParameter("the URL must start with http:// or https://")
+    _check(url=url, kind=kind, pages=pages)
     with unit_of_work(runtime().sessions) as session:
         known = outlet_ids(session)
         if outlet is not None and outlet not in known:
@@ -107,6 +105,75 @@ def add(
         except IntegrityError as error:
             raise typer.BadParameter(f"cannot add source: {error.orig}") from None
     console.print("added" if added else "a source with that URL exists already")
+
+
+def _check(*, url: str | None, kind: str | None, pages: str | None) -> None:
+    """The checks `add` and `edit` share (the API's schema makes the same)."""
+    if (kind is not None and kind not in SOURCE_KINDS) or (
+        pages is not None and pages not in PAGE_POLICIES
+    ):
+        raise typer.BadParameter(
+            f"kind must be one of {SOURCE_KINDS}, pages one of {PAGE_POLICIES}"
+        )
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise typer.BadParameter("the URL must start with http:// or https://")
+
+
+@sources_app.command("edit")
+def edit(
+    source_id: Annotated[int, typer.Argument(help="Source id (see `mediamonitor sources`).")],
+    name: Annotated[str | None, typer.Option(help="New display name.")] = None,
+    url: Annotated[str | None, typer.Option(help="New feed, search feed or sitemap URL.")] = None,
+    kind: Annotated[str | None, typer.Option(help=f"One of {', '.join(SOURCE_KINDS)}.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name from the registry.")] = None,
+    pages: Annotated[str | None, typer.Option(help=f"One of {', '.join(PAGE_POLICIES)}.")] = None,
+) -> None:
+    """Change only the given fields of a source; a new URL or kind makes it due at once."""
+    if all(value is None for value in (name, url, kind, outlet, pages)):
+        raise typer.BadParameter(
+            "nothing to change: give --name, --url, --kind, --outlet or --pages"
+        )
+    if name is not None and not 0 < len(name.strip()) <= len(name) <= 200:
+        raise typer.BadParameter("the name must be 1 to 200 characters")
+    _check(url=url, kind=kind, pages=pages)
+    try:
+        with unit_of_work(runtime().sessions) as session:
+            outlet_id = None
+            if outlet is not None:
+                outlet_id = outlet_ids(session).get(outlet)
+                if outlet_id is None:
+                    raise typer.BadParameter(f"unknown outlet {outlet!r}")
+            source = edit_source(
+                session,
+                source_id=source_id,
+                name=name,
+                url=url,
+                kind=kind,
+                pages=pages,
+                outlet_id=outlet_id,
+            )
+            changed = source.name
+    except (SourceNotFoundError, SourceConflictError) as error:
+        raise typer.BadParameter(str(error)) from None
+    except IntegrityError as error:  # another process took the URL meanwhile
+        raise typer.BadParameter(f"cannot change source: {error.orig}") from None
+    console.print(f"{changed}: changed")
+
+
+@sources_app.command("remove")
+def remove(
+    source_id: Annotated[int, typer.Argument(help="Source id (see `mediamonitor sources`).")],
+) -> None:
+    """Remove a source that has no items; one with items is refused (disable it instead)."""
+    try:
+        with unit_of_work(runtime().sessions) as session:
+            name = remove_source(session, source_id=source_id)
+    except SourceNotFoundError as error:
+        raise typer.BadParameter(str(error)) from None
+    except SourceHasItemsError as error:
+        typer.echo(f"Refused: {error}", err=True)
+        raise typer.Exit(1) from None
+    console.print(f"{name}: removed")
 
 
 @sources_app.command("enable")

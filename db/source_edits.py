@@ -1,0 +1,97 @@
+"""Editing and removing sources, with the checks the CLI and the API share.
+
+Names and URLs are unique among sources (the registry's promise); a source whose items
+are stored is never removed, so that counts stay reproducible: it is disabled instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from db.models import Item, SeenEntry, Source
+from db.sources import SourceNotFoundError, update_source
+
+
+class SourceConflictError(ValueError):
+    """Another source has that name or URL already."""
+
+
+class SourceHasItemsError(ValueError):
+    """The source has stored items: it can be disabled, not removed."""
+
+
+def _holder(session: Session, column: Any, value: str, *, source_id: int) -> Source | None:
+    return session.scalars(
+        select(Source).where(column == value, Source.id != source_id).limit(1)
+    ).first()
+
+
+def edit_source(
+    session: Session,
+    *,
+    source_id: int,
+    name: str | None = None,
+    url: str | None = None,
+    kind: str | None = None,
+    pages: str | None = None,
+    outlet_id: int | None = None,
+    enabled: bool | None = None,
+) -> Source:
+    """Change the given fields (None: unchanged). A new URL or kind forgets the cache
+    validators of the old one and makes the source due at once.
+
+    Raises SourceNotFoundError, or SourceConflictError when another source has the name
+    or URL; nothing is changed then.
+    """
+    source = session.get(Source, source_id)
+    if source is None:
+        raise SourceNotFoundError(f"no source with id {source_id}")
+    for column, value, what in ((Source.name, name, "name"), (Source.url, url, "URL")):
+        if value is not None and (other := _holder(session, column, value, source_id=source_id)):
+            raise SourceConflictError(
+                f"source {other.id} ({other.name}) has that {what} already: {value}"
+            )
+    values: dict[str, object] = {
+        key: value
+        for key, value in (
+            ("name", name),
+            ("url", url),
+            ("kind", kind),
+            ("pages", pages),
+            ("enabled", enabled),
+        )
+        if value is not None
+    }
+    if (url is not None and url != source.url) or (kind is not None and kind != source.kind):
+        values |= {"etag": None, "last_modified": None, "next_check_at": None}
+    return update_source(session, source_id=source_id, outlet_id=outlet_id, **values)
+
+
+def remove_source(session: Session, *, source_id: int) -> str:
+    """Delete a source without items, and the entries it saw and did not store; returns
+    its name.
+
+    Raises SourceNotFoundError, or SourceHasItemsError when items came from it (they
+    stay, and so does the source).
+    """
+    # Locked first (PostgreSQL): an item being stored for the source meanwhile holds a
+    # key-share lock on it, so it is either seen below or waits until the source is gone.
+    source = session.scalars(
+        select(Source).where(Source.id == source_id).with_for_update()
+    ).one_or_none()
+    if source is None:
+        raise SourceNotFoundError(f"no source with id {source_id}")
+    items = session.scalar(select(func.count()).where(Item.source_id == source_id))
+    if items:
+        raise SourceHasItemsError(
+            f"source {source_id} ({source.name}) has {items} stored items and is not "
+            "removed, so that counts stay reproducible; disable it instead"
+        )
+    name = source.name
+    session.execute(delete(SeenEntry).where(SeenEntry.source_id == source_id))
+    session.delete(source)
+    session.flush()
+    return name
