@@ -9,6 +9,7 @@ per-host concurrency limit and delay, and Retry-After honoured on 429/503.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import zlib
 from collections import deque
@@ -24,6 +25,7 @@ from collectors.errors import CollectError
 from collectors.transport import AiohttpTransport
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 _NO_STREAM = httpx.ByteStream(b"")  # what a response is left with once read (_send_once)
 
 
@@ -62,6 +64,12 @@ class FetchResult:
     def last_modified(self) -> str | None:
         value: str | None = self.headers.get("last-modified")
         return value
+
+    @property
+    def charset(self) -> str | None:
+        """The character set the Content-Type header declares, if any."""
+        match = _CHARSET.search(self.headers.get("content-type", ""))
+        return match.group(1) if match else None
 
 
 def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:

@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
-_CHARSET = re.compile(r"charset=([\w-]+)", re.I)
 
 
 @dataclass(slots=True)
@@ -129,13 +128,11 @@ class ArticleStage:
         urls = list(dict.fromkeys([entry.link, page_url, fetched.final_url]))
         if not feed_result.is_mention and not may_mention(fetched.body, self.screen):
             return Evaluated("no_mention", self._canonical(fetched.final_url, url), urls=urls)
-        content_type = fetched.headers.get("content-type", "")
-        charset = match.group(1) if (match := _CHARSET.search(content_type)) else None
         page = await self.extractor.extract(
             fetched.body,
             url=fetched.final_url,
             feed_published_at=entry.published_at,
-            charset=charset,
+            charset=fetched.charset,
         )
         final = self._canonical(page.canonical_url or fetched.final_url, url, fetched.final_url)
         article = Article(

@@ -60,7 +60,7 @@ async def fetch_page(runtime: Runtime, url: str) -> PageContent:
         except CollectError as error:
             raise ManualEntryError(f"cannot fetch {url}: {error}") from None
         return await extractor.extract(
-            fetched.body, url=fetched.final_url, feed_published_at=None, charset=None
+            fetched.body, url=fetched.final_url, feed_published_at=None, charset=fetched.charset
         )
 
 

@@ -89,3 +89,23 @@ def test_hand_added_urls_cannot_reach_the_internal_network(
             assert refused.status_code == 422, target
             assert "non-public" in refused.text or "resolve" in refused.text
     assert http_server.hits("/intern") == 0
+
+
+def test_url_entry_reads_the_charset_the_server_declares(
+    runtime: Runtime, http_server: LocalServer
+) -> None:
+    _registry(runtime)
+    title = "Boete van €5000 voor uitbuiter in Zeeuws café"
+    page = _page(title, True, PUBLISHED).decode()
+    page = page.replace('<meta charset="utf-8">', "")  # only the HTTP header tells
+    # Latin-9: its euro sign is the currency sign "¤" in Latin-1 and Windows-1252
+    url = http_server.add(
+        "/artikel/latin9",
+        page.encode("iso-8859-15"),
+        headers={"Content-Type": "text/html; charset=ISO-8859-15"},
+    )
+    with serve_api(create_app(runtime)) as client:
+        made = client.post("/api/v1/items", json={"url": url, "added_by": "Anna"})
+        assert made.status_code == 201, made.text
+        detail = client.get(f"/api/v1/items/{made.json()['id']}").json()
+    assert detail["title"] == title
