@@ -4,6 +4,13 @@ feedparser gets the downloaded bytes, never a URL (it has no timeout). It sets `
 yet still returns entries for much broken XML, so success is decided here: an empty
 body, an HTML page, a truncated document or a document without any feed structure is an
 error on the source, not "no news".
+
+Well-formedness is judged by expat, by the error it stops at: elements closed out of
+order or never, markup cut off, or an RSS or RDF root without a channel make the document
+"malformed"; an HTML entity, a bare "&", or bytes in another encoding than declared leave
+the tree whole, and the parsers recover those as real feeds need. feedparser reports
+expat's error itself (``bozo_exception``); fastfeedparser reports none, so a document it
+reads gets one expat pass without handlers first (a few percent of a parse).
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from xml.parsers import expat
+from xml.sax import SAXParseException
 
 import fastfeedparser
 
@@ -24,6 +33,23 @@ _FEED_END = re.compile(rb"</(rss|feed|rdf:RDF|RDF)>\s*$", re.I)
 _HTML_ROOT = re.compile(rb"<(!doctype html|html)[\s>]", re.I)
 _FAST_ROOT = re.compile(rb"<(rss|feed)[\s>]", re.I)
 _XML_ENCODING = re.compile(rb"(<\?xml[^>]*encoding=[\"'])([^\"']+)([\"'])", re.I)
+# expat's errors that leave the element tree in doubt. The others (undefined entity,
+# invalid token, bad character reference, encoding) are about text within a sound tree.
+_BROKEN_TREE = frozenset(
+    {
+        expat.errors.XML_ERROR_TAG_MISMATCH,
+        expat.errors.XML_ERROR_NO_ELEMENTS,
+        expat.errors.XML_ERROR_UNCLOSED_TOKEN,
+        expat.errors.XML_ERROR_UNCLOSED_CDATA_SECTION,
+        expat.errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT,
+        expat.errors.XML_ERROR_PARTIAL_CHAR,
+    }
+)
+_NEEDS_CHANNEL = frozenset({"rss", "rdf"})  # root local names, lower case
+# An "&" that starts no XML reference: an HTML entity ("&nbsp;") or a bare "&" in a link.
+# lxml's recovery drops the rest of such a text ("Nationaal&nbsp;Rapporteur" became
+# "Nationaal") and mangles the link ("?a=1&b=2" became "?a=1=2"); feedparser reads both.
+_LOOSE_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +122,80 @@ def check_feed_bytes(body: bytes) -> None:
         raise CollectError("truncated", "feed document does not end with its closing tag")
 
 
+class _ShapeKnown(Exception):
+    """Stops the expat pass once the root and its channel are seen (or cannot be)."""
+
+
+class _Shape:
+    """The root element's name and whether it has a channel child, from expat's start and
+    end events; the handlers are dropped once that is known, so the rest of a whole pass
+    runs in C."""
+
+    def __init__(self, parser: Any, *, whole: bool) -> None:
+        self.parser = parser
+        self.whole = whole
+        self.root = ""
+        self.channel = False
+        self.depth = 0
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+
+    def known(self) -> None:
+        self.parser.StartElementHandler = None
+        self.parser.EndElementHandler = None
+        if not self.whole:
+            raise _ShapeKnown
+
+    def start(self, name: str, _attributes: Any) -> None:
+        self.depth += 1
+        local = name.rpartition(":")[2].lower()
+        if self.depth == 1:
+            self.root = local
+            if local not in _NEEDS_CHANNEL:
+                self.known()
+        elif self.depth == 2 and local == "channel":
+            self.channel = True
+            self.known()
+
+    def end(self, _name: str) -> None:
+        self.depth -= 1
+
+
+def _refuse_entity_declarations(*_args: Any) -> None:
+    raise _ShapeKnown  # no expansion of a DTD's entities here; the parsers judge those
+
+
+def check_feed_markup(body: bytes, *, whole: bool = True) -> None:
+    """Raise ``malformed`` for a document whose element tree is broken, or whose RSS or
+    RDF root has no channel. ``whole=False`` reads only as far as the channel, for a
+    document whose parser reports well-formedness itself.
+
+    Undefined entities count as declared elsewhere (an HTML entity in a feed is common).
+    An error that is not about the tree ends the check without a verdict: expat stops at
+    its first error, and what follows is left to the lenient parsers, as before."""
+    parser = expat.ParserCreate()
+    parser.UseForeignDTD(True)  # declares nothing and loads nothing: no handler for it
+    parser.EntityDeclHandler = _refuse_entity_declarations
+    shape = _Shape(parser, whole=whole)
+    try:
+        # A blank line before the XML declaration is common and harmless.
+        parser.Parse(body.lstrip() if body[:1].isspace() else body, True)
+    except _ShapeKnown:
+        pass
+    except expat.ExpatError as error:
+        message = expat.errors.messages[error.code]
+        if message in _BROKEN_TREE:
+            raise CollectError(
+                "malformed",
+                f"not well-formed XML: {message} at line {error.lineno}, column {error.offset}",
+            ) from None
+        return
+    except (ValueError, LookupError):  # an encoding expat does not read; the parsers do
+        return
+    if shape.root in _NEEDS_CHANNEL and not shape.channel:
+        raise CollectError("malformed", f"<{shape.root}> document without a <channel>")
+
+
 def _utf8_when_it_is(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
     """Trust the bytes over a wrong declaration: a body that decodes as UTF-8 and holds
     non-ASCII text is UTF-8 (Latin-1 text with diacritics is practically never valid
@@ -161,12 +261,26 @@ def _misdeclared(body: bytes) -> bool:
     return False
 
 
+def _fast_reads(body: bytes) -> bool:
+    """Whether fastfeedparser reads this as well as feedparser: not RSS 1.0/RDF, not a
+    search feed naming publishers in <source>, not bytes that contradict their encoding,
+    no "&" outside an XML reference."""
+    return (
+        bool(_FAST_ROOT.search(body[:4096]))
+        and b"<source " not in body
+        and not _LOOSE_AMPERSAND.search(body)
+        and not _misdeclared(body)
+    )
+
+
 def _parse_fast(body: bytes) -> ParsedFeed | None:
     """RSS 2.0 and Atom through fastfeedparser (lxml; ~30x feedparser's speed here).
-    None for what it does not read as well: RSS 1.0/RDF, search feeds naming publishers
-    in <source>, and anything it cannot parse."""
-    if not _FAST_ROOT.search(body[:4096]) or b"<source " in body or _misdeclared(body):
-        return None
+    None for what it does not read as well (``_fast_reads``) and anything it cannot
+    parse. Judges no well-formedness: lxml recovers silently (``check_feed_markup``)."""
+    return _read_fast(body) if _fast_reads(body) else None
+
+
+def _read_fast(body: bytes) -> ParsedFeed | None:
     try:
         parsed = fastfeedparser.parse(body)
     except Exception:  # any failure here means: let feedparser try
@@ -185,7 +299,10 @@ def parse_feed(body: bytes, *, content_type: str | None = None) -> ParsedFeed:
     """Parse feed bytes; raises ``CollectError`` when they are not a usable feed."""
     check_feed_bytes(body)
     body, content_type = _utf8_when_it_is(body, content_type)
-    fast = _parse_fast(body)
+    fast_reads = _fast_reads(body)
+    # feedparser runs expat over the whole document and reports its error; lxml does not.
+    check_feed_markup(body, whole=fast_reads)
+    fast = _read_fast(body) if fast_reads else None
     if fast is not None:
         return fast
     import feedparser  # only for what fastfeedparser leaves; its import costs every start
@@ -194,8 +311,15 @@ def parse_feed(body: bytes, *, content_type: str | None = None) -> ParsedFeed:
     parsed = feedparser.parse(
         body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
     )
+    problem = parsed.get("bozo_exception")
+    if isinstance(problem, SAXParseException):
+        if problem.getMessage() in _BROKEN_TREE:
+            raise CollectError("malformed", f"not well-formed XML: {problem}")
+        # feedparser's expat stopped at an error in the text, such as an HTML entity,
+        # which the check reads past; only broken documents pay for this second pass.
+        check_feed_markup(body)
     if parsed.bozo and not parsed.entries:
-        raise CollectError("malformed", f"unreadable feed: {parsed.get('bozo_exception')}")
+        raise CollectError("malformed", f"unreadable feed: {problem}")
     entries = [_entry(raw) for raw in parsed.entries]
     usable = [entry for entry in entries if entry is not None]
     return ParsedFeed(

@@ -25,6 +25,8 @@ from collectors.errors import CollectError
 from collectors.transport import AiohttpTransport
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# How long a host that answered 429 without Retry-After is left alone.
+RATE_LIMITED_PAUSE = 60.0
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 _NO_STREAM = httpx.ByteStream(b"")  # what a response is left with once read (_send_once)
 
@@ -123,13 +125,29 @@ class _Slots:
 
 
 class _HostGate:
-    """Limits requests in flight to one host and spaces them by a delay."""
+    """Limits requests in flight to one host and spaces them by a delay; a host that
+    asked to be left alone (429, or 503 with Retry-After) gets no page request until then."""
 
     def __init__(self, concurrency: int, delay: float) -> None:
         self._slots = _Slots(concurrency)
         self._delay = delay
         self._lock = asyncio.Lock()
         self._next_start = 0.0
+        self._resume_at = 0.0
+
+    def pause(self, seconds: float) -> None:
+        self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+
+    def refuse_while_paused(self) -> None:
+        if not self._resume_at:
+            return
+        wait = self._resume_at - time.monotonic()
+        if wait > 0:
+            raise CollectError(
+                "rate_limited",
+                f"the host asked to be left alone {wait:.0f} s more",
+                retry_after=wait,
+            )
 
     async def enter(self, *, urgent: bool) -> None:
         await self._slots.acquire(urgent=urgent)
@@ -266,6 +284,8 @@ class Fetcher:
             gate = self._gate(current)
             await gate.enter(urgent=urgent)
             try:
+                if not urgent:  # a source's own feed is asked once a run anyway
+                    gate.refuse_while_paused()
                 await self._connection(urgent=urgent)
                 try:
                     if deadline.when() is None:
@@ -275,6 +295,12 @@ class Fetcher:
                     if guard is not None:
                         await guard(current)
                     result = await self._send_once(current, headers, content)
+                except CollectError as error:
+                    if error.category == "rate_limited":
+                        gate.pause(
+                            RATE_LIMITED_PAUSE if error.retry_after is None else error.retry_after
+                        )
+                    raise
                 finally:
                     self._slots.release()
             finally:

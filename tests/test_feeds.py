@@ -113,3 +113,160 @@ def test_fast_and_full_parsers_read_a_dutch_feed_alike() -> None:
     assert first.published_at == datetime(2025, 10, 17, 6, 0, tzinfo=UTC)
     assert (first.link, first.guid) == ("https://nos.nl/l/5", "nos-5")
     assert second.content == ""  # the description is not repeated as content
+
+
+_RSS = '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0">{}</rss>'
+_CHANNEL = "<channel><title>Testkrant</title><link>https://example.nl/</link>{}</channel>"
+_ATOM = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+    "<title>Testkrant</title><id>urn:x:testkrant</id><updated>2026-05-04T08:00:00Z</updated>"
+    "{}</feed>"
+)
+_RDF = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+    ' xmlns="http://purl.org/rss/1.0/">{}</rdf:RDF>'
+)
+_RDF_CHANNEL = (
+    '<channel rdf:about="https://example.nl/"><title>Testkrant</title>'
+    "<link>https://example.nl/</link><description>Nieuws</description></channel>"
+)
+
+
+def _item(n: int, title: str = "Rapporteur ziet meer slachtoffers") -> str:
+    return f"<item><title>{title} {n}</title><link>https://nos.nl/l/{n}</link></item>"
+
+
+def _entry(n: int, title: str = "Rapporteur ziet meer slachtoffers") -> str:
+    return f'<entry><title>{title} {n}</title><link href="https://nos.nl/l/{n}"/></entry>'
+
+
+def _rdf_item(n: int, title: str = "Rapporteur ziet meer slachtoffers") -> str:
+    return (
+        f'<item rdf:about="https://nos.nl/l/{n}"><title>{title} {n}</title>'
+        f"<link>https://nos.nl/l/{n}</link></item>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        # The review's case: a well-formed root, but no feed in it.
+        ("<rss>not xml</rss>", "without a <channel>"),
+        (_RSS.format(_item(1) + _item(2)), "without a <channel>"),
+        (_RDF.format(_rdf_item(1)), "without a <channel>"),
+        # Mismatched tags in the middle; the document still ends with its root's closing tag
+        # and lxml or feedparser would recover entries from it. RSS 2.0 and Atom go to
+        # fastfeedparser, RDF and a search feed naming publishers to feedparser.
+        (_RSS.format(_CHANNEL.format(_item(1, "Een <b>vet</i> woord") + _item(2))), "mismatched"),
+        (_RSS.format(_CHANNEL.format(_item(1).replace("</item>", "") + _item(2))), "mismatched"),
+        (_ATOM.format(_entry(1).replace("</title>", "</titel>") + _entry(2)), "mismatched"),
+        (_RDF.format(_RDF_CHANNEL + _rdf_item(1).replace("</title>", "</titel>")), "mismatched"),
+        (
+            _RSS.format(
+                _CHANNEL.format(
+                    _item(1).replace("</item>", '<source url="https://nos.nl">NOS</source>')
+                    + _item(2)
+                )
+            ),
+            "mismatched",
+        ),
+        # An HTML entity that stops feedparser's own expat first does not hide the damage.
+        (
+            _RDF.format(
+                _RDF_CHANNEL.replace("Testkrant", "Test&nbsp;krant")
+                + _rdf_item(1).replace("</title>", "</titel>")
+            ),
+            "mismatched",
+        ),
+    ],
+    ids=[
+        "rss-text-only",
+        "rss-items-without-channel",
+        "rdf-without-channel",
+        "rss-mismatched-inline-tags",
+        "rss-unclosed-item",
+        "atom-mismatched",
+        "rdf-mismatched",
+        "search-feed-mismatched",
+        "rdf-entity-then-mismatched",
+    ],
+)
+def test_documents_that_are_not_well_formed_feeds_are_malformed(body: str, reason: str) -> None:
+    with pytest.raises(CollectError) as caught:
+        parse_feed(body.encode())
+    assert caught.value.category == "malformed"
+    assert reason in caught.value.message
+    assert not caught.value.permanent  # a source's broken moment: retried after a back-off
+
+
+def test_mismatched_tags_in_a_latin_1_feed_read_by_feedparser_are_malformed() -> None:
+    """Bytes that contradict the declared UTF-8 go to feedparser, which re-decodes them
+    and then finds the damage."""
+    body = _RSS.format(_CHANNEL.format(_item(1, "Coördinatie <b>vet</i>") + _item(2)))
+    with pytest.raises(CollectError) as caught:
+        parse_feed(body.encode("latin-1"))
+    assert caught.value.category == "malformed"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _RSS.format(_CHANNEL.format("<description>Nieuws</description>")),
+        _RSS.format("<channel/>").replace(
+            "<channel/>", "<channel><title>Testkrant</title></channel>"
+        ),
+        _ATOM.format(""),
+        _RDF.format(_RDF_CHANNEL),
+    ],
+    ids=["rss", "rss-bare-channel", "atom", "rdf"],
+)
+def test_a_valid_feed_without_items_is_no_news(body: str) -> None:
+    feed = parse_feed(body.encode())
+    assert (feed.title, feed.entries, feed.skipped) == ("Testkrant", [], 0)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # An HTML entity, a bare ampersand and a blank line before the XML declaration are
+        # not well-formed XML, but leave the tree whole: real feeds have them.
+        _RSS.format(_CHANNEL.format(_item(1, "Rapporteur&nbsp;waarschuwt") + _item(2))),
+        _RSS.format(_CHANNEL.format(_item(1, "Q&A over opvang") + _item(2))),
+        "\n\n" + _RSS.format(_CHANNEL.format(_item(1) + _item(2))),
+        _RDF.format(_RDF_CHANNEL + _rdf_item(1, "Rapporteur&nbsp;waarschuwt") + _rdf_item(2)),
+    ],
+    ids=["rss-html-entity", "rss-bare-ampersand", "rss-blank-line-first", "rdf-html-entity"],
+)
+def test_errors_in_the_text_of_a_whole_tree_are_recovered(body: str) -> None:
+    feed = parse_feed(body.encode())
+    assert [e.link for e in feed.entries] == ["https://nos.nl/l/1", "https://nos.nl/l/2"]
+    assert feed.entries[1].title == "Rapporteur ziet meer slachtoffers 2"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "feeds/edge-feedparser-win1252-codepoints.rss.xml",
+        "feeds/edge-feedparser-bozo-linenoise.rss.xml",
+    ],
+)
+def test_recorded_feeds_with_broken_characters_still_parse(name: str) -> None:
+    """feedparser's fixtures for bytes in another encoding: readable, so no error (their
+    one item has no link, so it is skipped, not stored)."""
+    feed = parse_feed(corpus_file(name))
+    assert (feed.entries, feed.skipped) == ([], 1)
+
+
+def test_html_entities_and_bare_ampersands_keep_the_whole_text_and_link() -> None:
+    body = (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        b"<link>https://www.voorbeeld.nl/</link><description>Nieuws</description><item>"
+        b"<title>Nationaal&nbsp;Rapporteur waarschuwt &eacute;n pleit</title>"
+        b"<link>https://www.voorbeeld.nl/artikel?id=1&page=2</link>"
+        b"<description>De rapporteur &amp; de minister</description></item></channel></rss>"
+    )
+    (entry,) = parse_feed(body).entries
+    assert entry.title == "Nationaal Rapporteur waarschuwt én pleit"
+    assert entry.link == "https://www.voorbeeld.nl/artikel?id=1&page=2"
+    assert entry.summary == "De rapporteur & de minister"

@@ -11,6 +11,8 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -30,10 +32,15 @@ LIMITS = FetchLimits(
 )
 
 
-def _fetch(url: str, limits: FetchLimits = LIMITS, etag: str | None = None) -> FetchResult:
+def _fetch(
+    url: str,
+    limits: FetchLimits = LIMITS,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FetchResult:
     async def run() -> FetchResult:
         async with Fetcher(limits) as fetcher:
-            return await fetcher.fetch(url, etag=etag)
+            return await fetcher.fetch(url, etag=etag, last_modified=last_modified)
 
     return asyncio.run(run())
 
@@ -92,6 +99,67 @@ def test_identifying_user_agent_and_conditional_get(http_server: LocalServer) ->
         headers["user-agent"].startswith("mediamonitor-test/")
         and "https://" in headers["user-agent"]
     )
+
+
+def _http_date(timestamp: float) -> str:
+    return format_datetime(datetime.fromtimestamp(timestamp, UTC), usegmt=True)
+
+
+def test_conditional_get_by_last_modified_alone(http_server: LocalServer) -> None:
+    """A server without ETags answers 304 when If-Modified-Since matches its date."""
+    changed = "Mon, 04 May 2026 08:00:00 GMT"
+    body = b"<rss><channel><title>x</title></channel></rss>"
+
+    def dated(handler: BaseHTTPRequestHandler) -> None:
+        if handler.headers.get("If-Modified-Since") == changed:
+            handler.send_response(304)
+            handler.send_header("Last-Modified", changed)
+            handler.end_headers()
+            return
+        handler.send_response(200)
+        handler.send_header("Last-Modified", changed)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    url = http_server.add("/dated.xml", handler=dated)
+    first = _fetch(url)
+    assert (first.status, first.body, first.etag, first.last_modified) == (200, body, None, changed)
+    assert "if-modified-since" not in http_server.requests[-1][1]
+
+    second = _fetch(url, last_modified=first.last_modified)
+    assert second.not_modified and second.body == b""
+    sent = http_server.requests[-1][1]
+    assert sent["if-modified-since"] == changed and "if-none-match" not in sent
+
+    older = _fetch(url, last_modified="Sun, 03 May 2026 08:00:00 GMT")  # changed since
+    assert (older.status, older.body) == (200, body)
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_after_as_an_http_date(http_server: LocalServer, status: int) -> None:
+    when = int(time.time()) + 120  # HTTP dates have whole seconds
+    url = http_server.add(
+        f"/later{status}", "later", status=status, headers={"Retry-After": _http_date(when)}
+    )
+    error = _category(url)
+    # 503 with a Retry-After is the server asking for a pause, as 429 is.
+    assert error.category == "rate_limited" and not error.permanent
+    assert error.retry_after is not None and 110 <= error.retry_after <= 120
+
+
+def test_retry_after_in_the_past_or_unreadable(http_server: LocalServer) -> None:
+    past = http_server.add(
+        "/past", status=503, headers={"Retry-After": _http_date(time.time() - 3600)}
+    )
+    error = _category(past)
+    assert (error.category, error.retry_after) == ("rate_limited", 0.0)
+    unreadable = http_server.add("/soon", status=503, headers={"Retry-After": "soon"})
+    error = _category(unreadable)
+    assert (error.category, error.retry_after) == ("server_error", None)
+    limited = http_server.add("/limited", status=429, headers={"Retry-After": "soon"})
+    error = _category(limited)
+    assert (error.category, error.retry_after) == ("rate_limited", None)
 
 
 def test_hanging_server_times_out(http_server: LocalServer) -> None:
@@ -473,3 +541,24 @@ def test_a_request_cancelled_while_waiting_gives_up_its_place(http_server: Local
     results = asyncio.run(run())
     assert [r.body for r in results] == [b"ok", b"p", b"f"]
     assert [path for path, _ in http_server.requests] == ["/busy", "/page", "/feed"]
+
+
+def test_a_host_that_asked_to_wait_gets_no_more_requests_in_the_run(
+    http_server: LocalServer,
+) -> None:
+    busy = http_server.add("/pagina/1", "later", status=429, headers={"Retry-After": "120"})
+    other = http_server.add("/pagina/2", "<html>ok</html>")
+
+    async def run() -> tuple[CollectError, CollectError]:
+        async with Fetcher(LIMITS) as fetcher:
+            with pytest.raises(CollectError) as first:
+                await fetcher.fetch(busy)
+            with pytest.raises(CollectError) as second:
+                await fetcher.fetch(other)
+            return first.value, second.value
+
+    first, second = asyncio.run(run())
+    assert (first.category, second.category) == ("rate_limited", "rate_limited")
+    assert second.retry_after is not None and 115 < second.retry_after <= 120
+    assert http_server.hits("/pagina/2") == 0  # not asked at all
+    assert _fetch(other).status == 200  # a later run asks again
