@@ -126,7 +126,8 @@ class _Slots:
 
 class _HostGate:
     """Limits requests in flight to one host and spaces them by a delay; a host that
-    asked to be left alone (429, or 503 with Retry-After) gets no page request until then."""
+    asked to be left alone for a page (429, or 503 with Retry-After) gets no page request
+    until then."""
 
     def __init__(self, concurrency: int, delay: float) -> None:
         self._slots = _Slots(concurrency)
@@ -284,7 +285,7 @@ class Fetcher:
             gate = self._gate(current)
             await gate.enter(urgent=urgent)
             try:
-                if not urgent:  # a source's own feed is asked once a run anyway
+                if not urgent:
                     gate.refuse_while_paused()
                 await self._connection(urgent=urgent)
                 try:
@@ -296,7 +297,10 @@ class Fetcher:
                         await guard(current)
                     result = await self._send_once(current, headers, content)
                 except CollectError as error:
-                    if error.category == "rate_limited":
+                    # Pages only, both ways: a source's own feed is asked once a run and
+                    # its answer decides that source's next check; feeds are often served
+                    # apart from the pages (a feed service, another cache).
+                    if error.category == "rate_limited" and not urgent:
                         gate.pause(
                             RATE_LIMITED_PAUSE if error.retry_after is None else error.retry_after
                         )

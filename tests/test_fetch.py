@@ -562,3 +562,18 @@ def test_a_host_that_asked_to_wait_gets_no_more_requests_in_the_run(
     assert second.retry_after is not None and 115 < second.retry_after <= 120
     assert http_server.hits("/pagina/2") == 0  # not asked at all
     assert _fetch(other).status == 200  # a later run asks again
+
+
+def test_a_feed_that_asked_to_wait_leaves_the_hosts_pages_alone(
+    http_server: LocalServer,
+) -> None:
+    feed = http_server.add("/rss.xml", "later", status=429, headers={"Retry-After": "120"})
+    page = http_server.add("/pagina/3", "<html>ok</html>")
+
+    async def run() -> FetchResult:
+        async with Fetcher(LIMITS) as fetcher:
+            with pytest.raises(CollectError):
+                await fetcher.fetch(feed, urgent=True)
+            return await fetcher.fetch(page)
+
+    assert asyncio.run(run()).status == 200
