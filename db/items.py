@@ -45,6 +45,7 @@ class ItemRecord:
     origin: str = "web"
     section: str | None = None
     length_words: int | None = None
+    site_name: str | None = None
     classifier_version: str | None = None
     other_urls: list[str] = field(default_factory=list)
     mentions: list[MentionRecord] = field(default_factory=list)
@@ -119,6 +120,7 @@ def _item_row(record: ItemRecord) -> dict[str, object]:
         "origin": record.origin,
         "section": record.section,
         "length_words": record.length_words,
+        "site_name": record.site_name,
         "is_mention": True,
         "classifier_version": record.classifier_version,
     }

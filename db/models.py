@@ -112,6 +112,9 @@ class Item(Base):
     origin: Mapped[str] = mapped_column(String(10), default="web")
     section: Mapped[str | None] = mapped_column(String(300))
     length_words: Mapped[int | None] = mapped_column(Integer)
+    # The publication's own name for itself (a page's og:site_name, a Nexis export's
+    # publication name): what the outlet was recognised from.
+    site_name: Mapped[str | None] = mapped_column(String(300))
     is_mention: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set when staff delete an item; the row stays so the deletion is explainable and a
     # later collection of the same URL does not bring it back.

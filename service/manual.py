@@ -126,6 +126,7 @@ def add_entry(
         completeness=page.completeness if page else "none",
         author=page.author if page else None,
         language=page.language if page else None,
+        site_name=page.site_name if page else None,
         article_key=result.article_key if entry.url else None,
         origin="manual",
         classifier_version=CLASSIFIER_VERSION,

@@ -135,6 +135,7 @@ class NexisImporter:
             origin="nexis",
             section=article.section,
             length_words=article.length_words,
+            site_name=article.publication.strip(),
             classifier_version=CLASSIFIER_VERSION,
             mentions=[MentionRecord(m.form, m.place, m.role, m.snippet) for m in mentions],
         )

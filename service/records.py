@@ -76,6 +76,7 @@ def item_record(
         guid=evaluated.guid,
         author=page.author if page else None,
         language=page.language if page else None,
+        site_name=page.site_name if page else None,
         article_key=classification.article_key,
         classifier_version=CLASSIFIER_VERSION,
         mentions=[

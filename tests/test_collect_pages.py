@@ -38,6 +38,7 @@ def _page(title: str, mention: bool, published: datetime) -> bytes:
     return (
         f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         f'<meta property="article:published_time" content="{published.isoformat()}">'
+        '<meta property="og:site_name" content="Testkrant">'
         f"</head><body><nav><a href='/'>Home</a></nav><article><h1>{escape(title)}</h1>"
         f"<p>Het aantal meldingen van uitbuiting stijgt, blijkt uit nieuwe cijfers.</p>"
         f"{FILLER}{sentence}{FILLER}</article>"
@@ -130,6 +131,7 @@ def test_pages_are_fetched_extracted_and_remembered(
         assert first.published_at == PUBLISHED
         assert "Lees ook" not in first.body and "Conny Rijken" in first.body
         assert first.publication_type == "regional"  # the feed's outlet (Tubantia)
+        assert first.site_name == "Testkrant"  # what the page calls itself
         search = items["artikel/5"]
         assert search.urls[0] == http_server.url("/artikel/5") and any(
             "bing.com" in u for u in search.urls

@@ -36,6 +36,7 @@ def test_url_and_full_record_entries(runtime: Runtime, http_server: LocalServer)
         }
         detail = client.get(f"/api/v1/items/{made.json()['id']}").json()
         assert detail["origin"] == "manual" and detail["mentions"]
+        assert (detail["site_name"], detail["language"]) == ("Testkrant", "nl")
         assert detail["corrections"][0]["action"] == "add_item"
 
         radio = client.post(

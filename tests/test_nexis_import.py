@@ -46,6 +46,7 @@ def test_import_maps_outlets_and_is_idempotent(runtime: Runtime) -> None:
         }
         telegraaf = by_outlet["De Telegraaf"]
         assert telegraaf.origin == "nexis" and telegraaf.publication_type == "national"
+        assert telegraaf.site_name == "De Telegraaf"  # the export's publication name
         assert telegraaf.published_at == datetime(2025, 10, 16, 22, 0, tzinfo=UTC)  # midnight NL
         assert by_outlet["Leeuwarder Courant"].publication_type == "regional"
         assert all(outlet.verified for _, outlet in rows)

@@ -90,6 +90,9 @@ class ItemDetailOut(ItemOut):
     lead: str
     body: str
     author: str | None
+    site_name: str | None
+    section: str | None
+    language: str | None
     published_at_source: str | None
     is_mention: bool
     deleted: bool

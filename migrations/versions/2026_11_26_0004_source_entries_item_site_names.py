@@ -1,4 +1,5 @@
-"""Per source, the entries it showed for the first time: how often it publishes.
+"""Per source, the entries it showed for the first time (how often it publishes); per
+item, the publication's own name for itself.
 
 Revision ID: 20261126_0004
 Revises: 20261125_0003
@@ -27,9 +28,13 @@ def upgrade() -> None:
     # Until now only stored items were counted; they are the best estimate there is, and
     # starting from nothing would flag every source as quiet.
     op.execute("UPDATE sources SET entries_found = items_found, last_entry_at = last_item_at")
+    with op.batch_alter_table("items", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("site_name", sa.String(length=300), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("items", schema=None) as batch_op:
+        batch_op.drop_column("site_name")
     with op.batch_alter_table("sources", schema=None) as batch_op:
         batch_op.drop_column("last_entry_at")
         batch_op.drop_column("entries_found")
