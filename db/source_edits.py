@@ -23,10 +23,19 @@ class SourceHasItemsError(ValueError):
     """The source has stored items: it can be disabled, not removed."""
 
 
-def _holder(session: Session, column: Any, value: str, *, source_id: int) -> Source | None:
-    return session.scalars(
-        select(Source).where(column == value, Source.id != source_id).limit(1)
-    ).first()
+def _holder(
+    session: Session, column: Any, value: str, *, source_id: int | None = None
+) -> Source | None:
+    query = select(Source).where(column == value)
+    if source_id is not None:
+        query = query.where(Source.id != source_id)
+    return session.scalars(query.limit(1)).first()
+
+
+def ensure_name_free(session: Session, name: str) -> None:
+    """Raise SourceConflictError when a source has this name already."""
+    if other := _holder(session, Source.name, name):
+        raise SourceConflictError(f"source {other.id} has that name already: {name}")
 
 
 def edit_source(

@@ -148,6 +148,10 @@ def test_sources_are_editable_through_the_api(runtime: Runtime) -> None:
             "/api/v1/sources", json={"name": "x", "url": "https://www.trouw.nl/binnenland/rss.xml"}
         )
         assert duplicate.status_code == 409
+        same_name = client.post(
+            "/api/v1/sources", json={"name": "Trouw binnenland", "url": "https://www.trouw.nl/x"}
+        )
+        assert same_name.status_code == 409 and "has that name already" in same_name.text
         bad = client.post("/api/v1/sources", json={"name": "x", "url": "ftp://x", "kind": "feed"})
         assert bad.status_code == 422
         changed = client.patch(

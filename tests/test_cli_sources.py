@@ -54,6 +54,8 @@ def test_sources_add_list_disable_and_unhealthy(tmp_path: Path) -> None:
     assert added.returncode == 0, added.stderr
     again = _cli(tmp_path, "sources", "add", "https://example.nl/rss.xml", "--name", "Dubbel")
     assert "exists already" in again.stdout
+    same_name = _cli(tmp_path, "sources", "add", "https://example.nl/2.xml", "--name", "Voorbeeld")
+    assert same_name.returncode != 0 and "has that name already" in same_name.stderr
     rows = {
         s["name"]: s
         for s in map(json.loads, _cli(tmp_path, "sources", "--json").stdout.splitlines())

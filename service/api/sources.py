@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 
 from db.models import Source
 from db.outlets import outlet_ids
-from db.source_edits import SourceConflictError, SourceHasItemsError, edit_source, remove_source
+from db.source_edits import (
+    SourceConflictError,
+    SourceHasItemsError,
+    edit_source,
+    ensure_name_free,
+    remove_source,
+)
 from db.sources import (
     SourceNotFoundError,
     SourceSpec,
@@ -52,6 +58,10 @@ def create_source(body: SourceIn, session: WriteSession) -> SourceHealth:
     spec = SourceSpec(
         name=body.name, kind=body.kind, url=str(body.url), outlet=body.outlet, pages=body.pages
     )
+    try:
+        ensure_name_free(session, body.name)
+    except SourceConflictError as error:
+        raise HTTPException(409, str(error)) from None
     if not seed_sources(session, specs=[spec], outlet_ids=known):
         raise HTTPException(409, "a source with that URL exists already")
     source_id = source_id_by_url(session, url=spec.url)

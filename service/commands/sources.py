@@ -12,7 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from db.engine import unit_of_work
 from db.outlets import outlet_ids
-from db.source_edits import SourceConflictError, SourceHasItemsError, edit_source, remove_source
+from db.source_edits import (
+    SourceConflictError,
+    SourceHasItemsError,
+    edit_source,
+    ensure_name_free,
+    remove_source,
+)
 from db.sources import SourceNotFoundError, SourceSpec, list_sources, seed_sources, update_source
 from service.commands.app import app, console, runtime
 from service.seed import PAGE_POLICIES, SOURCE_KINDS
@@ -100,6 +106,10 @@ def add(
         if outlet is not None and outlet not in known:
             raise typer.BadParameter(f"unknown outlet {outlet!r}")
         spec = SourceSpec(name=name, kind=kind, url=url, outlet=outlet, pages=pages)
+        try:
+            ensure_name_free(session, name)
+        except SourceConflictError as error:
+            raise typer.BadParameter(str(error)) from None
         try:
             added = seed_sources(session, specs=[spec], outlet_ids=known)
         except IntegrityError as error:
