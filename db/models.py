@@ -70,7 +70,7 @@ class Source(Base):
     items_found: Mapped[int] = mapped_column(Integer, default=0)
     last_item_at: Mapped[datetime | None]
     # Entries the source showed for the first time, stored or not: how often it publishes.
-    entries_found: Mapped[int] = mapped_column(Integer, default=0)
+    entries_found: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_entry_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

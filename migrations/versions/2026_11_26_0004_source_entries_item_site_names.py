@@ -20,21 +20,20 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sources", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("entries_found", sa.Integer(), nullable=False, server_default="0")
-        )
-        batch_op.add_column(sa.Column("last_entry_at", UTCDateTime(), nullable=True))
+    # Plain ALTER TABLE, no batch: on SQLite a batch rebuilds the table, and with foreign
+    # keys on, dropping the old copy fires their ON DELETE actions (mentions deleted).
+    op.add_column(
+        "sources", sa.Column("entries_found", sa.Integer(), nullable=False, server_default="0")
+    )
+    op.add_column("sources", sa.Column("last_entry_at", UTCDateTime(), nullable=True))
     # Until now only stored items were counted; they are the best estimate there is, and
     # starting from nothing would flag every source as quiet.
     op.execute("UPDATE sources SET entries_found = items_found, last_entry_at = last_item_at")
-    with op.batch_alter_table("items", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("site_name", sa.String(length=300), nullable=True))
+    op.add_column("items", sa.Column("site_name", sa.String(length=300), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("items", schema=None) as batch_op:
-        batch_op.drop_column("site_name")
-    with op.batch_alter_table("sources", schema=None) as batch_op:
-        batch_op.drop_column("last_entry_at")
-        batch_op.drop_column("entries_found")
+    # SQLite 3.35+ and PostgreSQL drop a column in place (see upgrade for why no batch).
+    op.drop_column("items", "site_name")
+    op.drop_column("sources", "last_entry_at")
+    op.drop_column("sources", "entries_found")
