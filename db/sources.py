@@ -77,7 +77,7 @@ def _success_statement(*, with_item: bool, with_entry: bool) -> Any:
     if with_item:
         values["last_item_at"] = bindparam("now")
     if with_entry:
-        values["last_entry_at"] = bindparam("now")
+        values["last_entry_at"] = bindparam("newest_entry_at")
     return update(_SOURCES).where(_SOURCES.c.id == bindparam("source_id")).values(**values)
 
 
@@ -100,8 +100,10 @@ def record_success(
     last_modified: str | None,
     new_items: int,
     new_entries: int,
+    newest_entry_at: datetime | None,
 ) -> None:
-    """``new_items``: stored with a mention; ``new_entries``: shown for the first time."""
+    """``new_items``: stored with a mention; ``new_entries``: published since the fetch
+    before, the newest at ``newest_entry_at``."""
     session.execute(
         _SUCCESS[bool(new_items), bool(new_entries)],
         {
@@ -112,6 +114,7 @@ def record_success(
             "last_modified": last_modified,
             "new_items": new_items,
             "new_entries": new_entries,
+            "newest_entry_at": newest_entry_at,
         },
     )
 

@@ -31,7 +31,11 @@ from db.runs import finish_run, start_run
 from db.sources import due_sources, record_failure, record_success
 from service.articles import ArticleStage, Evaluated
 from service.records import OutletResolver, item_record
-from service.schedule import next_check_after_failure, next_check_after_success
+from service.schedule import (
+    entries_published_after,
+    next_check_after_failure,
+    next_check_after_success,
+)
 
 log = logging.getLogger(__name__)
 FEED_ACCEPT = (
@@ -56,6 +60,7 @@ class SourceJob:
     last_modified: str | None
     error_count: int
     previous_interval_seconds: float | None
+    last_entry_at: datetime | None
     outlet_id: int | None
     outlet_type: str | None
     outlet_medium: str | None
@@ -75,6 +80,7 @@ class SourceJob:
             last_modified=source.last_modified,
             error_count=source.error_count,
             previous_interval_seconds=interval,
+            last_entry_at=source.last_entry_at,
             outlet_id=outlet.id if outlet else None,
             outlet_type=outlet.publication_type if outlet else None,
             outlet_medium=outlet.medium if outlet else None,
@@ -90,7 +96,7 @@ class SourceOutcome:
     new: int = 0
     known: int = 0
     skipped: int = 0
-    first_seen: int = 0  # entries the source shows for the first time, stored or not
+    first_seen: int = 0  # entries the source published since its fetch before (its news)
     pages_fetched: int = 0
     page_errors: int = 0
     error: str | None = None
@@ -271,6 +277,7 @@ class Collector:
     async def collect_source(self, job: SourceJob) -> SourceOutcome:
         outcome = SourceOutcome(source_id=job.id, name=job.name)
         evaluations: list[Evaluated] = []
+        entries: list[FeedEntry] = []
         try:
             result = await self.fetcher.fetch(
                 job.url,
@@ -300,6 +307,7 @@ class Collector:
             evaluations,
             etag=result.etag or (job.etag if keep else None),
             last_modified=result.last_modified or (job.last_modified if keep else None),
+            published=[entry.published_at for entry in entries],
         )
         return outcome
 
@@ -355,7 +363,6 @@ class Collector:
         outcome.skipped += len(looked_at - known)
         done = known | looked_at
         fresh = [(url, entry) for url, entry in by_url.items() if url not in done]
-        outcome.first_seen = len(fresh)
         if job.pages == "none":
             return [self.stage.evaluate_feed_entry(entry, url=url) for url, entry in fresh]
         return list(
@@ -377,9 +384,13 @@ class Collector:
         *,
         etag: str | None,
         last_modified: str | None,
+        published: list[datetime | None],
     ) -> None:
         """Store the source's new items and its health in one transaction."""
         now = _now()
+        outcome.first_seen, newest = entries_published_after(
+            published, since=job.last_entry_at, now=now
+        )
         seen: list[tuple[str, str]] = []
         new: list[ItemRecord] = []
         with unit_of_work(self.sessions) as session:
@@ -404,6 +415,9 @@ class Collector:
                     outcome.new_item_ids.append(item_id)
                     new.append(record)
             remember_seen(session, entries=seen, source_id=job.id, now=now)
+            if newest is None:  # a feed without dates: what is new to us, pages read
+                outcome.first_seen = len(evaluations) - outcome.page_errors
+                newest = now if outcome.first_seen else None
             previous = job.previous_interval_seconds
             record_success(
                 session,
@@ -418,6 +432,7 @@ class Collector:
                 last_modified=last_modified,
                 new_items=outcome.new,
                 new_entries=outcome.first_seen,
+                newest_entry_at=newest,
             )
         for record in new:  # after the transaction: its write lock is shared
             text = reprint_text(record.lead, record.body)

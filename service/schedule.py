@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
 MIN_INTERVAL = timedelta(minutes=5)
 MAX_INTERVAL = timedelta(hours=6)
@@ -26,6 +27,22 @@ def next_check_after_success(
     interval = previous_interval or DEFAULT_INTERVAL
     interval = interval / 2 if new_entries else interval * 1.5
     return now + _bounded(interval)
+
+
+def entries_published_after(
+    published: Iterable[datetime | None], *, since: datetime | None, now: datetime
+) -> tuple[int, datetime | None]:
+    """(how many of a fetch's dated entries were published after ``since``, the newest
+    date); (0, None) when no entry has a date. A date in the future counts as ``now``, so
+    that one wrong date does not hide the entries after it.
+
+    By the source's own dates, not by what was stored: an entry another source found
+    first, or one whose page failed and is tried again, is no news of this source."""
+    dates = [min(d if d.tzinfo else d.replace(tzinfo=UTC), now) for d in published if d]
+    if not dates:
+        return 0, None
+    newest = max(dates)
+    return (len(dates) if since is None else sum(d > since for d in dates)), newest
 
 
 def next_check_after_failure(

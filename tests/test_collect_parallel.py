@@ -54,6 +54,7 @@ def _job(number: int, url: str) -> SourceJob:
         last_modified=None,
         error_count=0,
         previous_interval_seconds=None,
+        last_entry_at=None,
         outlet_id=None,
         outlet_type=None,
         outlet_medium=None,

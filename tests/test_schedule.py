@@ -19,6 +19,7 @@ from service.schedule import (
     DEFAULT_INTERVAL,
     MAX_INTERVAL,
     MIN_INTERVAL,
+    entries_published_after,
     needs_attention,
     next_check_after_failure,
     next_check_after_success,
@@ -77,6 +78,18 @@ def test_retry_after_is_a_floor_for_the_back_off() -> None:
     assert delay == timedelta(seconds=3600)
     short = next_check_after_failure(now=NOW, error_count=4, retry_after=1, rng=rng) - NOW
     assert short >= MIN_INTERVAL * 2**4 * 0.8
+
+
+def test_new_entries_are_counted_by_the_sources_own_dates() -> None:
+    hour = timedelta(hours=1)
+    dates = [NOW - 3 * hour, NOW - 2 * hour, None, NOW - hour]
+    assert entries_published_after(dates, since=None, now=NOW) == (3, NOW - hour)
+    assert entries_published_after(dates, since=NOW - 2 * hour, now=NOW) == (1, NOW - hour)
+    assert entries_published_after(dates, since=NOW - hour, now=NOW) == (0, NOW - hour)
+    assert entries_published_after([None, None], since=None, now=NOW) == (0, None)
+    # a date in the future counts as now; a naive one as UTC
+    future = [NOW + 48 * hour, (NOW - hour).replace(tzinfo=None)]
+    assert entries_published_after(future, since=NOW - 2 * hour, now=NOW) == (2, NOW)
 
 
 def test_attention_after_repeated_failures() -> None:
@@ -183,3 +196,53 @@ def test_success_after_failures_resets_the_streak(
     assert (healthy.error_count, healthy.last_error) == (0, None)
     assert healthy.last_success_at == healthy.last_checked_at
     assert not health_of(healthy, now=datetime.now(UTC)).unhealthy
+
+
+DATED_FEED = [
+    FeedItem(
+        title=f"Bericht {n}",
+        link=f"https://www.nu.nl/economie/{6500000 + n}/bericht.html",
+        published=NOW - timedelta(hours=10 - n),
+    )
+    for n in range(6)
+]
+
+
+def test_each_source_counts_what_it_published_even_if_another_found_it_first(
+    runtime: Runtime, http_server: LocalServer
+) -> None:
+    first = http_server.add("/eerste.xml", rss_feed(DATED_FEED[:4]))
+    second = http_server.add("/tweede.xml", rss_feed(DATED_FEED[:4]))
+    add_sources(
+        runtime,
+        [
+            SourceSpec("Eerste", "feed", first, outlet="NU.nl", pages="none"),
+            SourceSpec("Tweede", "feed", second, outlet="NU.nl", pages="none"),
+        ],
+    )
+    asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
+    http_server.add("/eerste.xml", rss_feed(DATED_FEED))
+    http_server.add("/tweede.xml", rss_feed(DATED_FEED))
+    asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
+    with unit_of_work(runtime.read_sessions) as session:
+        sources = session.scalars(select(Source).order_by(Source.name)).all()
+        for source in sources:  # 4, then the 2 published since: for both
+            assert (source.entries_found, source.last_entry_at) == (6, DATED_FEED[-1].published)
+
+
+def test_entries_whose_pages_failed_are_no_news_the_next_time(
+    runtime: Runtime, http_server: LocalServer
+) -> None:
+    missing = [
+        FeedItem(title=i.title, link=http_server.url(f"/weg/{n}"), published=i.published)
+        for n, i in enumerate(DATED_FEED[:3])
+    ]
+    url = http_server.add("/rss.xml", rss_feed(missing))  # every page answers 404
+    add_sources(runtime, [SourceSpec("Gaten", "feed", url, outlet="NU.nl", pages="all")])
+    asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
+    first = _stored_source(runtime)
+    asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
+    second = _stored_source(runtime)
+    assert (first.entries_found, second.entries_found) == (3, 3)
+    assert http_server.hits("/weg/0") == 2  # tried again: the page may come back
+    assert _interval(second) == _interval(first) * 1.5  # but it is no news
