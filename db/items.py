@@ -142,15 +142,16 @@ _LOOKED_AT = union_all(
     select(_ITEMS.c.canonical_url, literal(True)).where(
         _ITEMS.c.canonical_url.in_(bindparam("urls", expanding=True))
     ),
-    select(_SEEN.c.canonical_url, literal(False)).where(
+    # An entry that led to a stored item is remembered as a "mention": known, not skipped.
+    select(_SEEN.c.canonical_url, _SEEN.c.outcome == "mention").where(
         _SEEN.c.canonical_url.in_(bindparam("urls", expanding=True))
     ),
 )
 
 
 def looked_at_urls(session: Session, *, canonical_urls: list[str]) -> tuple[set[str], set[str]]:
-    """Which of these canonical URLs are stored already, and which were looked at before
-    and not stored (see ``SeenEntry``); one query a chunk."""
+    """Which of these canonical URLs are stored already (or led to a stored item), and
+    which were looked at before and not stored (see ``SeenEntry``); one query a chunk."""
     stored: set[str] = set()
     seen: set[str] = set()
     for chunk in chunks(canonical_urls):

@@ -188,8 +188,9 @@ class Correction(Base):
 
 
 class SeenEntry(Base):
-    """An entry looked at and not stored (no mention, or disallowed by robots.txt), so that
-    its page is not fetched again every time its feed changes."""
+    """An entry looked at and not stored (no mention, or disallowed by robots.txt), or one
+    whose own URL led to an item stored under another (outcome "mention"), so that its
+    page is not fetched again every time its feed changes."""
 
     __tablename__ = "seen_entries"
 

@@ -50,6 +50,7 @@ class Evaluated:
     page: PageContent | None = None
     error: str | None = None
     guid: str | None = None
+    entry_url: str | None = None  # the entry's own canonical URL, when it led elsewhere
 
 
 def screen_pattern(classifier: ArticleClassifier) -> re.Pattern[bytes]:

@@ -365,16 +365,18 @@ class Collector:
         fresh = [(url, entry) for url, entry in by_url.items() if url not in done]
         if job.pages == "none":
             return [self.stage.evaluate_feed_entry(entry, url=url) for url, entry in fresh]
-        return list(
-            await asyncio.gather(
-                *(
-                    self.stage.evaluate(
-                        entry, url=url, pages=job.pages, search=job.kind == "search_feed"
-                    )
-                    for url, entry in fresh
+        evaluations = await asyncio.gather(
+            *(
+                self.stage.evaluate(
+                    entry, url=url, pages=job.pages, search=job.kind == "search_feed"
                 )
+                for url, entry in fresh
             )
         )
+        for (url, _), evaluated in zip(fresh, evaluations, strict=True):
+            if url != evaluated.canonical_url:
+                evaluated.entry_url = url
+        return evaluations
 
     def _commit(
         self,
@@ -397,15 +399,20 @@ class Collector:
             records = []
             for evaluated in evaluations:
                 outcome.pages_fetched += evaluated.page is not None
+                if evaluated.outcome == "page_error":
+                    outcome.skipped += 1
+                    outcome.page_errors += 1  # not remembered: tried again next time
+                    continue
+                # An entry that led to another URL (a redirect, a search feed's link, the
+                # page's canonical link) is known by its own next time, without a fetch.
+                if evaluated.entry_url:
+                    seen.append((evaluated.entry_url, evaluated.outcome))
                 if evaluated.outcome == "mention":
                     records.append(
                         item_record(session, self.outlets, job=job, evaluated=evaluated, now=now)
                     )
-                    continue
-                outcome.skipped += 1
-                if evaluated.outcome == "page_error":
-                    outcome.page_errors += 1  # not remembered: tried again next time
                 else:
+                    outcome.skipped += 1
                     seen.append((evaluated.canonical_url, evaluated.outcome))
             for record, item_id in zip(records, store_items(session, records=records), strict=True):
                 if item_id is None:

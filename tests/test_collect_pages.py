@@ -235,6 +235,9 @@ def test_a_google_news_id_only_google_reads_is_resolved_to_the_publisher(
     add_sources(runtime, [SourceSpec("Google News", "search_feed", feed, pages="matching")])
     report = asyncio.run(jobs.collect(runtime, selection="all", trigger="test"))
     assert report.outcomes[0].new == 1
+    again = asyncio.run(jobs.collect(runtime, selection="all", trigger="test")).outcomes[0]
+    assert (again.new, again.known) == (0, 1)  # known by its Google link: nothing asked
+    assert http_server.hits("/artikel/7") == 1
     (form,) = [parse_qs(body.decode()) for body in posted]
     request = json.loads(json.loads(form["f.req"][0])[0][0][1])
     assert request[0] == "garturlreq" and request[2:] == [GOOGLE_ID, 1764134400, "AZ5r3eSig-nature"]
@@ -258,3 +261,21 @@ def test_google_news_page_without_an_answer_is_not_taken_for_the_article(
         item = session.scalars(select(Item)).one()
         assert item.body == ""  # nothing of Google's page
         assert item.urls == [http_server.url(f"/rss/articles/{GOOGLE_ID}?oc=5")]
+
+
+def test_an_entry_whose_page_names_another_canonical_url_is_fetched_once(
+    runtime: Runtime, http_server: LocalServer
+) -> None:
+    page = _page("Rapporteur over arbeidsuitbuiting", True, PUBLISHED).replace(
+        b"<title>", f'<link rel="canonical" href="{http_server.url("/nieuws/8")}"><title>'.encode()
+    )
+    http_server.add("/l/8", page, headers={"Content-Type": "text/html; charset=utf-8"})
+    entry = FeedItem(title="Rapporteur", link=http_server.url("/l/8"), published=PUBLISHED)
+    feed = http_server.add("/kort.xml", rss_feed([entry]))
+    add_sources(runtime, [SourceSpec("Kort", "feed", feed, outlet="Tubantia", pages="all")])
+    first = asyncio.run(jobs.collect(runtime, selection="all", trigger="test")).outcomes[0]
+    second = asyncio.run(jobs.collect(runtime, selection="all", trigger="test")).outcomes[0]
+    assert (first.new, second.new, second.known, second.skipped) == (1, 0, 1, 0)
+    assert http_server.hits("/l/8") == 1
+    with unit_of_work(runtime.read_sessions) as session:
+        assert session.scalars(select(Item.canonical_url)).one().endswith("/nieuws/8")
