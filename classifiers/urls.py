@@ -97,6 +97,7 @@ def _unwrap_amp_cache(url: str) -> str:
 
 
 CACHE_SIZE = 65_536
+MAX_URL_LENGTH = 2000  # the URL columns' size: a longer one fails on PostgreSQL
 _canonical_cache: dict[str, str] = {}
 
 
@@ -122,7 +123,10 @@ def compute_canonical_url(url: str) -> str:
     if not re.match(r"(?i)^https?://", text):
         raise InvalidURLError(f"not an http(s) URL: {url!r}")
     text = _without_tracking_query(_unwrap_amp_cache(text[:4].lower() + text[4:]))
-    return _canonical_form(text, url)
+    canonical = _canonical_form(text, url)
+    if len(canonical) > MAX_URL_LENGTH:
+        raise InvalidURLError(f"URL longer than {MAX_URL_LENGTH} characters: {url[:100]}…")
+    return canonical
 
 
 def _is_tracking(key: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, literal, select, union_all, update
 from sqlalchemy.orm import Session
@@ -96,11 +96,17 @@ def store_items(session: Session, *, records: list[ItemRecord]) -> list[int | No
     return ids
 
 
+def _clip(value: str | None, column: Any) -> str | None:
+    """Free text cut to its column's size: PostgreSQL refuses a longer value, and the
+    source's whole transaction with it."""
+    return value[: column.type.length] if value else value
+
+
 def _item_row(record: ItemRecord) -> dict[str, object]:
     return {
         "canonical_url": record.canonical_url,
         "urls": list(dict.fromkeys([record.url, *record.other_urls])),
-        "guid": record.guid,
+        "guid": _clip(record.guid, _ITEMS.c.guid),
         "source_id": record.source_id,
         "outlet_id": record.outlet_id,
         "publication_type": record.publication_type,
@@ -108,7 +114,7 @@ def _item_row(record: ItemRecord) -> dict[str, object]:
         "title": record.title,
         "lead": record.lead,
         "body": record.body,
-        "author": record.author,
+        "author": _clip(record.author, _ITEMS.c.author),
         "published_at": record.published_at,
         "published_at_source": record.published_at_source,
         "first_seen_at": record.first_seen_at,
@@ -118,9 +124,9 @@ def _item_row(record: ItemRecord) -> dict[str, object]:
         "fingerprint": record.fingerprint,
         "article_key": record.article_key,
         "origin": record.origin,
-        "section": record.section,
+        "section": _clip(record.section, _ITEMS.c.section),
         "length_words": record.length_words,
-        "site_name": record.site_name,
+        "site_name": _clip(record.site_name, _ITEMS.c.site_name),
         "is_mention": True,
         "classifier_version": record.classifier_version,
     }

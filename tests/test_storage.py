@@ -143,3 +143,20 @@ def test_sqlite_writer_waits_for_the_lock_then_gives_up_at_the_busy_timeout(
         assert session.execute(text("PRAGMA busy_timeout")).scalar() == 300
     releasing.join()
     other.close()
+
+
+def test_free_text_longer_than_its_column_is_cut_not_refused(engine: Engine) -> None:
+    record = item_record(
+        "https://www.nu.nl/lang",
+        author="Redactie " * 100,
+        site_name="NU.nl – " * 60,
+        section="Binnenland " * 40,
+        guid="tag:nu.nl," + "x" * 2500,
+    )
+    with unit_of_work(session_factory(engine)) as session:
+        item_id = store_item(session, record=record)
+    with unit_of_work(session_factory(engine)) as session:
+        item = session.get_one(Item, item_id)
+        assert (len(item.author or ""), len(item.site_name or "")) == (500, 300)
+        assert (len(item.section or ""), len(item.guid or "")) == (300, 2000)
+        assert (item.site_name or "").startswith("NU.nl – NU.nl")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from classifiers.urls import (
+    MAX_URL_LENGTH,
     InvalidURLError,
     _canonical_form,
     _without_tracking_query,
@@ -116,3 +117,10 @@ def test_feed_links_lose_their_tracking_query_ahead() -> None:
     assert _without_tracking_query(link) == "https://www.ad.nl/a~a1b2c3d4/"
     assert _without_tracking_query(link + "&amp=1") == link + "&amp=1"
     assert _without_tracking_query(link + "&page=2") == link + "&page=2"
+
+
+def test_a_url_longer_than_its_column_is_refused() -> None:
+    long = "https://nu.nl/" + "a" * (MAX_URL_LENGTH - 14)
+    assert len(canonical_url(long)) == MAX_URL_LENGTH
+    with pytest.raises(InvalidURLError, match="longer than"):
+        canonical_url(long + "b")
