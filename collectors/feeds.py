@@ -16,6 +16,7 @@ reads gets one expat pass without handlers first (a few percent of a parse).
 from __future__ import annotations
 
 import calendar
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,8 @@ import fastfeedparser
 
 from collectors.errors import CollectError
 from collectors.html_text import html_to_text
+
+log = logging.getLogger(__name__)
 
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF|RDF)[\s>]", re.I)
 _FEED_END = re.compile(rb"</(rss|feed|rdf:RDF|RDF)>\s*$", re.I)
@@ -46,10 +49,13 @@ _BROKEN_TREE = frozenset(
     }
 )
 _NEEDS_CHANNEL = frozenset({"rss", "rdf"})  # root local names, lower case
+_ENTRY_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s/>]")
 # An "&" that starts no XML reference: an HTML entity ("&nbsp;") or a bare "&" in a link.
 # lxml's recovery drops the rest of such a text ("Nationaal&nbsp;Rapporteur" became
 # "Nationaal") and mangles the link ("?a=1&b=2" became "?a=1=2"); feedparser reads both.
+# Inside CDATA an "&" is plain text, which lxml reads well (WordPress's content:encoded).
 _LOOSE_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+_CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +128,13 @@ def check_feed_bytes(body: bytes) -> None:
         raise CollectError("truncated", "feed document does not end with its closing tag")
 
 
+class BrokenTree(CollectError):
+    """A document whose elements are closed out of order or never (expat's verdict)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("malformed", message)
+
+
 class _ShapeKnown(Exception):
     """Stops the expat pass once the root and its channel are seen (or cannot be)."""
 
@@ -185,9 +198,8 @@ def check_feed_markup(body: bytes, *, whole: bool = True) -> None:
     except expat.ExpatError as error:
         message = expat.errors.messages[error.code]
         if message in _BROKEN_TREE:
-            raise CollectError(
-                "malformed",
-                f"not well-formed XML: {message} at line {error.lineno}, column {error.offset}",
+            raise BrokenTree(
+                f"not well-formed XML: {message} at line {error.lineno}, column {error.offset}"
             ) from None
         return
     except (ValueError, LookupError):  # an encoding expat does not read; the parsers do
@@ -268,7 +280,7 @@ def _fast_reads(body: bytes) -> bool:
     return (
         bool(_FAST_ROOT.search(body[:4096]))
         and b"<source " not in body
-        and not _LOOSE_AMPERSAND.search(body)
+        and not _LOOSE_AMPERSAND.search(_CDATA.sub(b"", body) if b"<![CDATA[" in body else body)
         and not _misdeclared(body)
     )
 
@@ -300,8 +312,12 @@ def parse_feed(body: bytes, *, content_type: str | None = None) -> ParsedFeed:
     check_feed_bytes(body)
     body, content_type = _utf8_when_it_is(body, content_type)
     fast_reads = _fast_reads(body)
-    # feedparser runs expat over the whole document and reports its error; lxml does not.
-    check_feed_markup(body, whole=fast_reads)
+    broken: BrokenTree | None = None
+    try:
+        # feedparser runs expat over the whole document and reports its error; lxml not.
+        check_feed_markup(body, whole=fast_reads)
+    except BrokenTree as error:
+        broken, fast_reads = error, False
     fast = _read_fast(body) if fast_reads else None
     if fast is not None:
         return fast
@@ -312,12 +328,25 @@ def parse_feed(body: bytes, *, content_type: str | None = None) -> ParsedFeed:
         body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
     )
     problem = parsed.get("bozo_exception")
-    if isinstance(problem, SAXParseException):
+    if broken is None and isinstance(problem, SAXParseException):
         if problem.getMessage() in _BROKEN_TREE:
-            raise CollectError("malformed", f"not well-formed XML: {problem}")
-        # feedparser's expat stopped at an error in the text, such as an HTML entity,
-        # which the check reads past; only broken documents pay for this second pass.
-        check_feed_markup(body)
+            broken = BrokenTree(f"not well-formed XML: {problem}")
+        else:
+            # feedparser's expat stopped at an error in the text, such as an HTML entity,
+            # which the check reads past; only broken documents pay for this second pass.
+            try:
+                check_feed_markup(body)
+            except BrokenTree as error:
+                broken = error
+    if broken is not None:
+        # A broken tree is read leniently (an unclosed <br> in a description is common)
+        # only when every entry in it is read: an entry lost would be lost unseen.
+        expected = len(_ENTRY_START.findall(body))
+        if not expected or len(parsed.entries) < expected:
+            raise CollectError(
+                "malformed", f"{broken.message}; {len(parsed.entries)} of {expected} entries read"
+            )
+        log.info("feed with broken markup read leniently: %s", broken.message)
     if parsed.bozo and not parsed.entries:
         raise CollectError("malformed", f"unreadable feed: {problem}")
     entries = [_entry(raw) for raw in parsed.entries]

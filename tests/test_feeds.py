@@ -155,41 +155,31 @@ def _rdf_item(n: int, title: str = "Rapporteur ziet meer slachtoffers") -> str:
         ("<rss>not xml</rss>", "without a <channel>"),
         (_RSS.format(_item(1) + _item(2)), "without a <channel>"),
         (_RDF.format(_rdf_item(1)), "without a <channel>"),
-        # Mismatched tags in the middle; the document still ends with its root's closing tag
-        # and lxml or feedparser would recover entries from it. RSS 2.0 and Atom go to
-        # fastfeedparser, RDF and a search feed naming publishers to feedparser.
-        (_RSS.format(_CHANNEL.format(_item(1, "Een <b>vet</i> woord") + _item(2))), "mismatched"),
-        (_RSS.format(_CHANNEL.format(_item(1).replace("</item>", "") + _item(2))), "mismatched"),
-        (_ATOM.format(_entry(1).replace("</title>", "</titel>") + _entry(2)), "mismatched"),
-        (_RDF.format(_RDF_CHANNEL + _rdf_item(1).replace("</title>", "</titel>")), "mismatched"),
+        # A broken tree that loses entries; the document still ends with its root's closing
+        # tag, and the lenient parsers would return what they could read.
         (
             _RSS.format(
                 _CHANNEL.format(
-                    _item(1).replace("</item>", '<source url="https://nos.nl">NOS</source>')
+                    _item(1).replace("</title>", "</title><description><![CDATA[x</description>")
                     + _item(2)
+                    + _item(3)
                 )
             ),
-            "mismatched",
+            "1 of 3 entries read",
         ),
-        # An HTML entity that stops feedparser's own expat first does not hide the damage.
         (
-            _RDF.format(
-                _RDF_CHANNEL.replace("Testkrant", "Test&nbsp;krant")
-                + _rdf_item(1).replace("</title>", "</titel>")
-            ),
-            "mismatched",
+            _RSS.format(_CHANNEL.format(_item(1).replace("</title>", "</title><!-- x") + _item(2))),
+            "1 of 2 entries read",
         ),
+        (_ATOM.format(_entry(1).replace("</title>", "</titel>") + _entry(2)), "mismatched"),
     ],
     ids=[
         "rss-text-only",
         "rss-items-without-channel",
         "rdf-without-channel",
-        "rss-mismatched-inline-tags",
-        "rss-unclosed-item",
+        "rss-open-cdata",
+        "rss-open-comment",
         "atom-mismatched",
-        "rdf-mismatched",
-        "search-feed-mismatched",
-        "rdf-entity-then-mismatched",
     ],
 )
 def test_documents_that_are_not_well_formed_feeds_are_malformed(body: str, reason: str) -> None:
@@ -200,13 +190,70 @@ def test_documents_that_are_not_well_formed_feeds_are_malformed(body: str, reaso
     assert not caught.value.permanent  # a source's broken moment: retried after a back-off
 
 
-def test_mismatched_tags_in_a_latin_1_feed_read_by_feedparser_are_malformed() -> None:
-    """Bytes that contradict the declared UTF-8 go to feedparser, which re-decodes them
-    and then finds the damage."""
+@pytest.mark.parametrize(
+    ("body", "titles"),
+    [
+        (
+            _RSS.format(
+                _CHANNEL.format(
+                    _item(1).replace("</title>", "</title><description>Regel<br>twee</description>")
+                    + _item(2)
+                )
+            ),
+            ["Rapporteur ziet meer slachtoffers 1", "Rapporteur ziet meer slachtoffers 2"],
+        ),
+        (
+            _RSS.format(_CHANNEL.format(_item(1, "Een <b>vet</i> woord") + _item(2))),
+            ["Een vet woord 1", "Rapporteur ziet meer slachtoffers 2"],
+        ),
+        (
+            _RSS.format(_CHANNEL.format(_item(1).replace("</item>", "") + _item(2))),
+            ["Rapporteur ziet meer slachtoffers 1", "Rapporteur ziet meer slachtoffers 2"],
+        ),
+        (
+            _RSS.format(
+                _CHANNEL.format(
+                    _item(1).replace("</item>", '<source url="https://nos.nl">NOS</source>')
+                    + _item(2)
+                )
+            ),
+            ["Rapporteur ziet meer slachtoffers 1", "Rapporteur ziet meer slachtoffers 2"],
+        ),
+        # An HTML entity that stops feedparser's own expat first does not hide the damage,
+        # and the title lost in it does not lose the entry.
+        (
+            _RDF.format(
+                _RDF_CHANNEL.replace("Testkrant", "Test&nbsp;krant")
+                + _rdf_item(1).replace("</title>", "</titel>")
+            ),
+            [""],
+        ),
+    ],
+    ids=[
+        "rss-unclosed-br",
+        "rss-mismatched-inline-tags",
+        "rss-unclosed-item",
+        "search-feed-mismatched",
+        "rdf-entity-then-mismatched",
+    ],
+)
+def test_a_broken_tree_whose_every_entry_is_read_is_read_leniently(
+    body: str, titles: list[str]
+) -> None:
+    feed = parse_feed(body.encode())
+    assert [entry.title for entry in feed.entries] == titles
+    assert all(entry.link.startswith("https://nos.nl/l/") for entry in feed.entries)
+
+
+def test_mismatched_tags_in_a_latin_1_feed_read_by_feedparser_are_read_leniently() -> None:
+    """Bytes that contradict the declared UTF-8 go to feedparser, which re-decodes them,
+    finds the damage, and reads both entries."""
     body = _RSS.format(_CHANNEL.format(_item(1, "Coördinatie <b>vet</i>") + _item(2)))
-    with pytest.raises(CollectError) as caught:
-        parse_feed(body.encode("latin-1"))
-    assert caught.value.category == "malformed"
+    feed = parse_feed(body.encode("latin-1"))
+    assert [entry.title for entry in feed.entries] == [
+        "Coördinatie vet 1",
+        "Rapporteur ziet meer slachtoffers 2",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -270,3 +317,11 @@ def test_html_entities_and_bare_ampersands_keep_the_whole_text_and_link() -> Non
     assert entry.title == "Nationaal Rapporteur waarschuwt én pleit"
     assert entry.link == "https://www.voorbeeld.nl/artikel?id=1&page=2"
     assert entry.summary == "De rapporteur & de minister"
+
+
+def test_html_entities_inside_cdata_keep_the_fast_parser() -> None:
+    content = "<p>Nationaal&nbsp;Rapporteur &amp; co: ?a=1&b=2</p>"
+    body = rss_feed([FeedItem(title="Kop", link="https://nos.nl/l/9", content=content)])
+    assert b"<![CDATA[" in body and _parse_fast(body) is not None
+    (entry,) = parse_feed(body).entries
+    assert entry.content == "Nationaal Rapporteur & co: ?a=1&b=2"
