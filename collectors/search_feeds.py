@@ -155,6 +155,14 @@ def publisher_url(link: str) -> str | None:
     return None
 
 
+_GOOGLE_SITE = re.compile(r"(?:^|\.)google\.[a-z]{2,3}(?:\.[a-z]{2})?$")
+
+
+def on_google(url: str) -> bool:
+    """Whether ``url`` is on one of Google's own sites (news, consent, sorry pages)."""
+    return bool(_GOOGLE_SITE.search((urlsplit(url).hostname or "").lower()))
+
+
 def google_news_id(link: str) -> str | None:
     """The article id in a link of Google News's form, or None. Only the path is read:
     whether the link is Google's is for its page to show (``google_news_request``)."""

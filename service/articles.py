@@ -27,6 +27,7 @@ from collectors.search_feeds import (
     google_news_answer,
     google_news_id,
     google_news_request,
+    on_google,
     publisher_url,
 )
 from service.extraction import Extractor
@@ -160,6 +161,8 @@ class ArticleStage:
         article_id = google_news_id(link)
         request = article_id and google_news_request(article_id, fetched.final_url, fetched.body)
         if not request:
+            if article_id and on_google(fetched.final_url):  # a consent or "sorry" page
+                raise CollectError("malformed", f"Google News showed no article for {link}")
             return fetched
         endpoint, form = request
         answer = await self.fetcher.fetch(endpoint, accept="*/*", form=form)

@@ -14,6 +14,7 @@ from collectors.search_feeds import (
     google_news_id,
     google_news_request,
     google_news_url,
+    on_google,
     publisher_url,
 )
 from tests.conftest import corpus_file
@@ -179,3 +180,19 @@ def test_google_news_request_needs_the_pages_signature() -> None:
     assert google_news_request("AU_yq", "https://news.google.com/x", b"<html></html>") is None
     assert google_news_id("https://news.google.com/rss/articles/AU_yq?oc=5") == "AU_yq"
     assert google_news_id("https://www.nu.nl/binnenland/1/a.html") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "google"),
+    [
+        ("https://news.google.com/rss/articles/AU_yq?oc=5", True),
+        ("https://consent.google.com/ml?continue=https://news.google.com/x", True),
+        ("https://www.google.nl/sorry/index", True),
+        ("https://www.google.co.uk/url?q=x", True),
+        ("https://www.nu.nl/google.com/artikel", False),
+        ("https://notgoogle.com/x", False),
+        ("http://127.0.0.1:8080/rss/articles/AU_yq", False),
+    ],
+)
+def test_googles_own_pages_are_recognised(url: str, google: bool) -> None:
+    assert on_google(url) is google
