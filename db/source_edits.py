@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Item, SeenEntry, Source
+from db.models import Item, Source
 from db.sources import SourceNotFoundError, update_source
 
 
@@ -80,8 +80,7 @@ def edit_source(
 
 
 def remove_source(session: Session, *, source_id: int) -> str:
-    """Delete a source without items, and the entries it saw and did not store; returns
-    its name.
+    """Delete a source without items; returns its name.
 
     Raises SourceNotFoundError, or SourceHasItemsError when items came from it (they
     stay, and so does the source).
@@ -100,7 +99,8 @@ def remove_source(session: Session, *, source_id: int) -> str:
             "removed, so that counts stay reproducible; disable it instead"
         )
     name = source.name
-    session.execute(delete(SeenEntry).where(SeenEntry.source_id == source_id))
+    # The entries it looked at stay remembered (their source becomes NULL): other sources
+    # list the same articles, which must not be fetched and judged anew.
     session.delete(source)
     session.flush()
     return name
