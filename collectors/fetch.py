@@ -283,6 +283,8 @@ class Fetcher:
         while True:
             # The host first: a request waiting for its host holds no connection slot.
             gate = self._gate(current)
+            if not urgent:  # before waiting for the host, and again after
+                gate.refuse_while_paused()
             await gate.enter(urgent=urgent)
             try:
                 if not urgent:
