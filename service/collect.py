@@ -96,7 +96,7 @@ class SourceOutcome:
     new: int = 0
     known: int = 0
     skipped: int = 0
-    first_seen: int = 0  # entries the source published since its fetch before (its news)
+    new_entries: int = 0  # entries the source published since its fetch before (its news)
     pages_fetched: int = 0
     page_errors: int = 0
     error: str | None = None
@@ -390,7 +390,7 @@ class Collector:
     ) -> None:
         """Store the source's new items and its health in one transaction."""
         now = _now()
-        outcome.first_seen, newest = entries_published_after(
+        outcome.new_entries, newest = entries_published_after(
             published, since=job.last_entry_at, now=now
         )
         seen: list[tuple[str, str]] = []
@@ -423,8 +423,8 @@ class Collector:
                     new.append(record)
             remember_seen(session, entries=seen, source_id=job.id, now=now)
             if newest is None:  # a feed without dates: what is new to us, pages read
-                outcome.first_seen = len(evaluations) - outcome.page_errors
-                newest = now if outcome.first_seen else None
+                outcome.new_entries = len(evaluations) - outcome.page_errors
+                newest = now if outcome.new_entries else None
             previous = job.previous_interval_seconds
             record_success(
                 session,
@@ -433,12 +433,12 @@ class Collector:
                 next_check_at=next_check_after_success(
                     now=now,
                     previous_interval=timedelta(seconds=previous) if previous else None,
-                    new_entries=outcome.first_seen,
+                    new_entries=outcome.new_entries,
                 ),
                 etag=etag,
                 last_modified=last_modified,
                 new_items=outcome.new,
-                new_entries=outcome.first_seen,
+                new_entries=outcome.new_entries,
                 newest_entry_at=newest,
             )
         for record in new:  # after the transaction: its write lock is shared
