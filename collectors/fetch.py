@@ -271,9 +271,10 @@ class Fetcher:
         guard: Callable[[str], Awaitable[None]] | None,
         urgent: bool,
         deadline: asyncio.Timeout,
-        content: bytes | None = None,
+        content: bytes | None,
     ) -> FetchResult:
-        """GET, following redirects by hand so each hop is counted, checked and recorded.
+        """GET, following redirects by hand so each hop is counted, checked and recorded
+        (a POST of ``content`` is not followed).
 
         Coming back to a URL is a loop unless a cookie was set on the way (a consent wall
         that sets its cookie and sends the reader back to the article)."""
