@@ -51,10 +51,10 @@ class Added:
     created: bool
 
 
-async def fetch_page(runtime: Runtime, url: str) -> PageContent:
+async def fetch_page(runtime: Runtime, fetcher: Fetcher, url: str) -> PageContent:
     """Fetch and extract one page; refuses non-public addresses unless the settings allow."""
     guard = None if runtime.settings.allow_private_addresses else ensure_public
-    async with Fetcher(runtime.fetch_limits()) as fetcher, Extractor(0) as extractor:
+    async with Extractor(0) as extractor:
         try:
             fetched = await fetcher.fetch(url, accept=PAGE_ACCEPT, guard=guard)
         except CollectError as error:

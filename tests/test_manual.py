@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
+
 from sqlalchemy import select
 
 from db.engine import unit_of_work
@@ -110,3 +113,28 @@ def test_url_entry_reads_the_charset_the_server_declares(
         assert made.status_code == 201, made.text
         detail = client.get(f"/api/v1/items/{made.json()['id']}").json()
     assert detail["title"] == title
+
+
+def test_url_entries_share_the_apis_one_client(runtime: Runtime, http_server: LocalServer) -> None:
+    _registry(runtime)
+    ports: list[int] = []
+
+    def page(number: int) -> Callable[[BaseHTTPRequestHandler], None]:
+        body = _page(f"Rapporteur over uitbuiting, deel {number}", True, PUBLISHED)
+
+        def handler(request: BaseHTTPRequestHandler) -> None:
+            ports.append(request.client_address[1])
+            request.send_response(200)
+            request.send_header("Content-Type", "text/html; charset=utf-8")
+            request.send_header("Content-Length", str(len(body)))
+            request.end_headers()
+            request.wfile.write(body)
+
+        return handler
+
+    urls = [http_server.add(f"/deel/{n}", handler=page(n)) for n in (1, 2)]
+    with serve_api(create_app(runtime)) as client:
+        for url in urls:
+            made = client.post("/api/v1/items", json={"url": url, "added_by": "Anna"})
+            assert made.status_code == 201, made.text
+    assert len(ports) == 2 and ports[0] == ports[1]  # one kept-alive connection

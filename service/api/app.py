@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from collectors.fetch import Fetcher
 from service.api import coverage, items, sources
 from service.api.deps import ReadSession
 from service.api.schemas import Health
@@ -23,17 +24,21 @@ def create_app(runtime: Runtime, *, embedded_scheduler: bool = False) -> FastAPI
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if not embedded_scheduler:
-            yield
-            return
-        from service.scheduler import start_background_scheduler
+        # One client for the hand-added URLs of every request, as the collection has one
+        # for its run: its connections and per-host limits are shared.
+        async with Fetcher(runtime.fetch_limits()) as fetcher:
+            app.state.fetcher = fetcher
+            if not embedded_scheduler:
+                yield
+                return
+            from service.scheduler import start_background_scheduler
 
-        scheduler, leased = start_background_scheduler(runtime)
-        try:
-            yield
-        finally:
-            scheduler.shutdown(wait=False)
-            leased.stop()
+            scheduler, leased = start_background_scheduler(runtime)
+            try:
+                yield
+            finally:
+                scheduler.shutdown(wait=False)
+                leased.stop()
 
     app = FastAPI(
         title="mediamonitor",

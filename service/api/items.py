@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, tzinfo
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 
 from db.coverage import item_row
 from db.engine import unit_of_work
@@ -75,9 +75,12 @@ def get_item(item_id: int, session: ReadSession, runtime: RuntimeDep) -> ItemDet
 
 
 @router.post("/items", response_model=ManualItemOut, status_code=201)
-async def add_item(body: ManualItemIn, response: Response, runtime: RuntimeDep) -> ManualItemOut:
-    """Add a publication by hand: a URL is fetched and classified through the same guarded
-    client as the collectors; without one, give outlet, title and date (radio, TV)."""
+async def add_item(
+    body: ManualItemIn, request: Request, response: Response, runtime: RuntimeDep
+) -> ManualItemOut:
+    """Add a publication by hand: a URL is fetched and classified through the API's one
+    client, guarded and bounded as the collectors' is; without one, give outlet, title and
+    date (radio, TV)."""
     entry = ManualEntry(
         url=str(body.url) if body.url else None,
         outlet=body.outlet,
@@ -91,7 +94,7 @@ async def add_item(body: ManualItemIn, response: Response, runtime: RuntimeDep) 
     page = None
     if entry.url:
         try:
-            page = await fetch_page(runtime, entry.url)
+            page = await fetch_page(runtime, request.app.state.fetcher, entry.url)
         except ManualEntryError as error:
             if not (entry.outlet and entry.title and entry.published_on):
                 raise HTTPException(422, str(error)) from None
