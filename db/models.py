@@ -51,7 +51,11 @@ class Outlet(Base):
 
 class Source(Base):
     __tablename__ = "sources"
-    __table_args__ = (CheckConstraint(_one_of("kind", SOURCE_KINDS), name="kind"),)
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", SOURCE_KINDS), name="kind"),
+        # An index, not a constraint: added in place on SQLite (a constraint needs a rebuild).
+        Index("uq_sources_name", "name", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))

@@ -25,7 +25,8 @@ class SourceSpec:
 
 
 def seed_sources(session: Session, *, specs: list[SourceSpec], outlet_ids: dict[str, int]) -> int:
-    """Add the sources that are not stored yet (by URL); stored ones keep their edits."""
+    """Add the sources that are not stored yet (by URL); stored ones keep their edits, and
+    one whose name another source has taken is left out."""
     added = 0
     for spec in specs:
         new_id = insert_ignore(
@@ -39,7 +40,7 @@ def seed_sources(session: Session, *, specs: list[SourceSpec], outlet_ids: dict[
                 "pages": spec.pages,
                 "enabled": True,
             },
-            conflict=["url"],
+            conflict=None,
         )
         added += new_id is not None
     return added

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 
 def insert_ignore(
-    session: Session, table: Table, values: dict[str, Any], *, conflict: list[str]
+    session: Session, table: Table, values: dict[str, Any], *, conflict: list[str] | None
 ) -> int | None:
-    """Insert a row unless its unique key exists; the new id, or None when it existed.
+    """Insert a row unless its unique key exists (``conflict``'s columns; None: any of
+    the table's unique keys); the new id, or None when it existed.
 
     One statement backed by the unique constraint, never check-then-insert, so two
     collectors storing the same article at once store it once.

@@ -28,9 +28,10 @@ def test_models_match_migrations(engine: Engine) -> None:
 
 
 def test_source_entries_are_filled_in_and_dropped_without_losing_items(engine: Engine) -> None:
-    """0004 on a database with data: entry counts start from the item counts, and going
-    back down keeps every item, mention and source link (a SQLite table rebuild with
-    foreign keys on would fire their ON DELETE actions)."""
+    """0004 on a database with data: entry counts start from the item counts, a second
+    source of the same name gets its id added, and going back down keeps every item,
+    mention and source link (a SQLite table rebuild with foreign keys on would fire their
+    ON DELETE actions)."""
     downgrade(engine, "20261125_0003")
     with engine.begin() as connection:
         connection.execute(
@@ -38,6 +39,13 @@ def test_source_entries_are_filled_in_and_dropped_without_losing_items(engine: E
                 "INSERT INTO sources (id, kind, url, name, enabled, pages, error_count, "
                 "items_found, last_item_at, created_at) VALUES (7, 'feed', 'https://x.nl/rss', "
                 "'X', true, 'all', 0, 3, '2026-01-02 03:04:05', '2025-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO sources (id, kind, url, name, enabled, pages, error_count, "
+                "items_found, created_at) VALUES (8, 'feed', 'https://x.nl/rss2', 'X', true, "
+                "'all', 0, 0, '2025-01-01 00:00:00')"
             )
         )
         connection.execute(
@@ -60,6 +68,8 @@ def test_source_entries_are_filled_in_and_dropped_without_losing_items(engine: E
             text("SELECT entries_found, last_entry_at, last_item_at FROM sources WHERE id = 7")
         ).one()
         assert row[0] == 3 and row[1] == row[2] and row[1] is not None
+        names = connection.execute(text("SELECT name FROM sources ORDER BY id")).scalars().all()
+        assert names == ["X", "X (8)"]
     downgrade(engine, "20261125_0003")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM mentions")).scalar_one() == 1

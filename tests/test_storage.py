@@ -13,7 +13,8 @@ from sqlalchemy.exc import OperationalError
 import db.engine
 from db.engine import session_factory, unit_of_work
 from db.items import ItemRecord, store_item, store_items
-from db.models import Item, Mention
+from db.models import Item, Mention, Source
+from db.sources import SourceSpec, seed_sources
 from tests.factories import item_record
 
 
@@ -160,3 +161,16 @@ def test_free_text_longer_than_its_column_is_cut_not_refused(engine: Engine) -> 
         assert (len(item.author or ""), len(item.site_name or "")) == (500, 300)
         assert (len(item.section or ""), len(item.guid or "")) == (300, 2000)
         assert (item.site_name or "").startswith("NU.nl – NU.nl")
+
+
+def test_seeding_leaves_out_a_source_whose_name_is_taken(engine: Engine) -> None:
+    specs = [
+        SourceSpec("Voorbeeld", "feed", "https://www.voorbeeld.nl/rss"),
+        SourceSpec("Voorbeeld", "feed", "https://www.voorbeeld.nl/andere-rss"),
+        SourceSpec("Ander", "feed", "https://www.voorbeeld.nl/rss"),
+    ]
+    with unit_of_work(session_factory(engine)) as session:
+        assert seed_sources(session, specs=specs, outlet_ids={}) == 1
+    with unit_of_work(session_factory(engine)) as session:
+        rows = session.execute(select(Source.name, Source.url)).all()
+    assert rows == [("Voorbeeld", "https://www.voorbeeld.nl/rss")]

@@ -1,4 +1,4 @@
-"""Per source, the entries it showed for the first time (how often it publishes); per
+"""Per source, the entries it published (how often it publishes), and a unique name; per
 item, the publication's own name for itself.
 
 Revision ID: 20261126_0004
@@ -30,9 +30,16 @@ def upgrade() -> None:
     # starting from nothing would flag every source as quiet.
     op.execute("UPDATE sources SET entries_found = items_found, last_entry_at = last_item_at")
     op.add_column("items", sa.Column("site_name", sa.String(length=300), nullable=True))
+    # Source names become unique (the registry's promise); any double gets its id added.
+    op.execute(
+        "UPDATE sources SET name = substr(name, 1, 180) || ' (' || CAST(id AS VARCHAR(20)) "
+        "|| ')' WHERE id NOT IN (SELECT min(id) FROM sources GROUP BY name)"
+    )
+    op.create_index("uq_sources_name", "sources", ["name"], unique=True)
 
 
 def downgrade() -> None:
+    op.drop_index("uq_sources_name", table_name="sources")
     # SQLite 3.35+ and PostgreSQL drop a column in place (see upgrade for why no batch).
     op.drop_column("items", "site_name")
     op.drop_column("sources", "last_entry_at")

@@ -63,7 +63,7 @@ def create_source(body: SourceIn, session: WriteSession) -> SourceHealth:
     except SourceConflictError as error:
         raise HTTPException(409, str(error)) from None
     if not seed_sources(session, specs=[spec], outlet_ids=known):
-        raise HTTPException(409, "a source with that URL exists already")
+        raise HTTPException(409, "a source with that URL or name exists already")
     source_id = source_id_by_url(session, url=spec.url)
     assert source_id is not None
     return _out(session, source_id)

@@ -114,7 +114,7 @@ def add(
             added = seed_sources(session, specs=[spec], outlet_ids=known)
         except IntegrityError as error:
             raise typer.BadParameter(f"cannot add source: {error.orig}") from None
-    console.print("added" if added else "a source with that URL exists already")
+    console.print("added" if added else "a source with that URL or name exists already")
 
 
 def _check(*, url: str | None, kind: str | None, pages: str | None) -> None:
