@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Item, Source
+from db.outlets import outlet_ids
 from db.sources import SourceNotFoundError, update_source
 
 
@@ -23,19 +24,27 @@ class SourceHasItemsError(ValueError):
     """The source has stored items: it can be disabled, not removed."""
 
 
-def _holder(
-    session: Session, column: Any, value: str, *, source_id: int | None = None
-) -> Source | None:
+class UnknownOutletError(ValueError):
+    """No outlet of that name in the registry."""
+
+
+def _ensure_free(
+    session: Session, column: Any, value: str, what: str, *, source_id: int | None = None
+) -> None:
+    """Raise SourceConflictError when a source other than ``source_id`` has ``value``."""
     query = select(Source).where(column == value)
     if source_id is not None:
         query = query.where(Source.id != source_id)
-    return session.scalars(query.limit(1)).first()
+    other = session.scalars(query.limit(1)).first()
+    if other is not None:
+        raise SourceConflictError(
+            f"source {other.id} ({other.name}) has that {what} already: {value}"
+        )
 
 
 def ensure_name_free(session: Session, name: str) -> None:
     """Raise SourceConflictError when a source has this name already."""
-    if other := _holder(session, Source.name, name):
-        raise SourceConflictError(f"source {other.id} has that name already: {name}")
+    _ensure_free(session, Source.name, name, "name")
 
 
 def edit_source(
@@ -46,23 +55,27 @@ def edit_source(
     url: str | None = None,
     kind: str | None = None,
     pages: str | None = None,
-    outlet_id: int | None = None,
+    outlet: str | None = None,
     enabled: bool | None = None,
 ) -> Source:
-    """Change the given fields (None: unchanged). A new URL or kind forgets the cache
-    validators of the old one and makes the source due at once.
+    """Change the given fields (None: unchanged; ``outlet`` by its registry name). A new
+    URL or kind forgets the cache validators of the old one and makes the source due at
+    once.
 
-    Raises SourceNotFoundError, or SourceConflictError when another source has the name
-    or URL; nothing is changed then.
+    Raises SourceNotFoundError, UnknownOutletError, or SourceConflictError when another
+    source has the name or URL; nothing is changed then.
     """
     source = session.get(Source, source_id)
     if source is None:
         raise SourceNotFoundError(f"no source with id {source_id}")
+    outlet_id = None
+    if outlet is not None:
+        outlet_id = outlet_ids(session).get(outlet)
+        if outlet_id is None:
+            raise UnknownOutletError(f"unknown outlet {outlet!r}")
     for column, value, what in ((Source.name, name, "name"), (Source.url, url, "URL")):
-        if value is not None and (other := _holder(session, column, value, source_id=source_id)):
-            raise SourceConflictError(
-                f"source {other.id} ({other.name}) has that {what} already: {value}"
-            )
+        if value is not None:
+            _ensure_free(session, column, value, what, source_id=source_id)
     values: dict[str, object] = {
         key: value
         for key, value in (

@@ -21,9 +21,9 @@ def next_check_after_success(
 ) -> datetime:
     """Check sooner while a source publishes, later while it is quiet (5 min to 6 h).
 
-    ``new_entries``: the entries the source showed for the first time, whether or not
-    they mention anyone. A busy feed without mentions must still be read before its
-    entries scroll off it."""
+    ``new_entries``: the entries the source published since its fetch before
+    (``entries_published_after``), whether or not they mention anyone. A busy feed
+    without mentions must still be read before its entries scroll off it."""
     interval = previous_interval or DEFAULT_INTERVAL
     interval = interval / 2 if new_entries else interval * 1.5
     return now + _bounded(interval)

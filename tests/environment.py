@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,6 +14,18 @@ def command_env(**variables: str) -> dict[str, str]:
     ``variables``: a command under test reads only the settings its test gives it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEDIAMONITOR_")}
     return env | variables
+
+
+def run_cli(database: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    """``mediamonitor *args`` on the SQLite ``database``, its output captured."""
+    env = command_env(MEDIAMONITOR_DATABASE_URL=f"sqlite:///{database}", COLUMNS="200", **variables)
+    return subprocess.run(
+        [sys.executable, "-m", "service", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def session_members(session: int, *, wait: float) -> list[str]:

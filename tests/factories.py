@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 from xml.sax.saxutils import escape
@@ -46,6 +46,21 @@ def rss_feed(items: list[FeedItem], *, title: str = "Testkrant", encoding: str =
         parts.append("</item>")
     parts.append("</channel></rss>")
     return "\n".join(parts).encode(encoding, errors="xmlcharrefreplace")
+
+
+def mentioning_feed(count: int, *, published: datetime) -> bytes:
+    """An RSS feed of ``count`` entries naming the Rapporteur, a minute apart."""
+    return rss_feed(
+        [
+            FeedItem(
+                title=f"Nationaal Rapporteur over uitbuiting {n}",
+                link=f"https://www.nu.nl/binnenland/{n}/artikel.html",
+                description="De Nationaal Rapporteur Mensenhandel ziet meer slachtoffers.",
+                published=published + timedelta(minutes=n),
+            )
+            for n in range(count)
+        ]
+    )
 
 
 def item_record(canonical_url: str, **overrides: Any) -> ItemRecord:

@@ -17,7 +17,7 @@ from service import jobs
 from service.api.app import create_app
 from service.runtime import Runtime
 from tests.apiserver import serve_api
-from tests.factories import FeedItem, add_sources, item_record, rss_feed
+from tests.factories import add_sources, item_record, mentioning_feed
 from tests.httpserver import LocalServer
 
 NOW = datetime(2025, 10, 17, 6, 0, tzinfo=UTC)
@@ -273,17 +273,7 @@ def test_unhealthy_sources_are_the_ones_whose_collection_failed(
     runtime: Runtime, http_server: LocalServer
 ) -> None:
     published = datetime.now(UTC) - timedelta(hours=1)
-    feed = rss_feed(
-        [
-            FeedItem(
-                title=f"Nationaal Rapporteur over uitbuiting {n}",
-                link=f"https://www.nu.nl/binnenland/{n}/artikel.html",
-                description="De Nationaal Rapporteur Mensenhandel ziet meer slachtoffers.",
-                published=published + timedelta(minutes=n),
-            )
-            for n in range(2)
-        ]
-    )
+    feed = mentioning_feed(2, published=published)
     add_sources(
         runtime,
         [

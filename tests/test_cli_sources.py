@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,24 +13,13 @@ from db.engine import make_engine, unit_of_work
 from db.items import remember_seen, store_item
 from service.runtime import Runtime
 from service.settings import Settings
-from tests.environment import command_env
-from tests.factories import FeedItem, item_record, rss_feed
+from tests.environment import run_cli
+from tests.factories import item_record, mentioning_feed
 from tests.httpserver import LocalServer
 
 
 def _cli(tmp_path: Path, *args: str, **env_vars: str) -> subprocess.CompletedProcess[str]:
-    env = command_env(
-        MEDIAMONITOR_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-        COLUMNS="200",
-        **env_vars,
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(tmp_path / "cli.sqlite3", *args, **env_vars)
 
 
 def test_sources_add_list_disable_and_unhealthy(tmp_path: Path) -> None:
@@ -232,17 +220,7 @@ def test_sources_unhealthy_lists_the_source_that_failed_and_not_the_healthy_one(
     tmp_path: Path, http_server: LocalServer
 ) -> None:
     published = datetime.now(UTC) - timedelta(hours=1)
-    feed = rss_feed(
-        [
-            FeedItem(
-                title=f"Nationaal Rapporteur over uitbuiting {n}",
-                link=f"https://www.nu.nl/binnenland/{n}/artikel.html",
-                description="De Nationaal Rapporteur Mensenhandel ziet meer slachtoffers.",
-                published=published + timedelta(minutes=n),
-            )
-            for n in range(3)
-        ]
-    )
+    feed = mentioning_feed(3, published=published)
     healthy_url = http_server.add("/ok.xml", feed)
     failing_url = http_server.add("/kapot.xml", b"storing", status=500)
     assert _cli(tmp_path, "db", "upgrade", "--no-seed").returncode == 0

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.environment import command_env
+from tests.environment import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nexis"
-
-
-def _cli(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = command_env(MEDIAMONITOR_DATABASE_URL=f"sqlite:///{database}", COLUMNS="200")
-    return subprocess.run(
-        [sys.executable, "-m", "service", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def _nexis_items(database: Path) -> list[tuple[str, str]]:
@@ -31,20 +18,20 @@ def _nexis_items(database: Path) -> list[tuple[str, str]]:
 
 def test_import_nexis_reads_each_file_and_reports_what_it_did(tmp_path: Path) -> None:
     database = tmp_path / "import.sqlite3"
-    assert _cli(database, "db", "upgrade", "--no-seed").returncode == 0
+    assert run_cli(database, "db", "upgrade", "--no-seed").returncode == 0
     files = [str(FIXTURES / "nexis-uni-nl.docx"), str(FIXTURES / "nexis-classic-nl.rtf")]
 
-    first = _cli(database, "import", "nexis", *files)
+    first = run_cli(database, "import", "nexis", *files)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "nexis-uni-nl.docx" in first.stdout and "nexis-classic-nl.rtf" in first.stdout
     items = _nexis_items(database)
     assert items and {origin for origin, _ in items} == {"nexis"}
 
-    again = _cli(database, "import", "nexis", *files)
+    again = run_cli(database, "import", "nexis", *files)
     assert again.returncode == 0
     assert _nexis_items(database) == items  # imported before: nothing twice
 
-    broken = _cli(database, "import", "nexis", str(FIXTURES / "not-a-nexis-export.txt"))
+    broken = run_cli(database, "import", "nexis", str(FIXTURES / "not-a-nexis-export.txt"))
     assert broken.returncode == 1
     assert "not-a-nexis-export.txt" in broken.stdout
     assert _nexis_items(database) == items  # what was stored stays
@@ -52,8 +39,8 @@ def test_import_nexis_reads_each_file_and_reports_what_it_did(tmp_path: Path) ->
 
 def test_import_nexis_names_a_missing_file(tmp_path: Path) -> None:
     database = tmp_path / "import.sqlite3"
-    assert _cli(database, "db", "upgrade", "--no-seed").returncode == 0
-    missing = _cli(database, "import", "nexis", str(tmp_path / "geen-export.docx"))
+    assert run_cli(database, "db", "upgrade", "--no-seed").returncode == 0
+    missing = run_cli(database, "import", "nexis", str(tmp_path / "geen-export.docx"))
     assert missing.returncode != 0
     assert "geen-export.docx" in missing.stdout + missing.stderr
     assert "Traceback" not in missing.stdout + missing.stderr

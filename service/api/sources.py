@@ -14,6 +14,7 @@ from db.outlets import outlet_ids
 from db.source_edits import (
     SourceConflictError,
     SourceHasItemsError,
+    UnknownOutletError,
     edit_source,
     ensure_name_free,
     remove_source,
@@ -77,11 +78,6 @@ def create_source(body: SourceIn, session: WriteSession) -> SourceHealth:
 def change_source(source_id: int, body: SourceUpdate, session: WriteSession) -> SourceHealth:
     """Change a source's name, URL, kind, page policy or outlet, or enable or disable it.
     A new URL or kind makes it due at once."""
-    outlet_id = None
-    if body.outlet is not None:
-        outlet_id = outlet_ids(session).get(body.outlet)
-        if outlet_id is None:
-            raise HTTPException(422, f"unknown outlet {body.outlet!r}")
     try:
         edit_source(
             session,
@@ -90,11 +86,13 @@ def change_source(source_id: int, body: SourceUpdate, session: WriteSession) -> 
             url=None if body.url is None else str(body.url),
             kind=body.kind,
             pages=body.pages,
-            outlet_id=outlet_id,
+            outlet=body.outlet,
             enabled=body.enabled,
         )
     except SourceNotFoundError as error:
         raise HTTPException(404, str(error)) from None
+    except UnknownOutletError as error:
+        raise HTTPException(422, str(error)) from None
     except SourceConflictError as error:
         raise HTTPException(409, str(error)) from None
     except IntegrityError:  # another request took the URL meanwhile

@@ -15,6 +15,7 @@ from db.outlets import outlet_ids
 from db.source_edits import (
     SourceConflictError,
     SourceHasItemsError,
+    UnknownOutletError,
     edit_source,
     ensure_name_free,
     remove_source,
@@ -148,11 +149,6 @@ def edit(
     _check(url=url, kind=kind, pages=pages)
     try:
         with unit_of_work(runtime().sessions) as session:
-            outlet_id = None
-            if outlet is not None:
-                outlet_id = outlet_ids(session).get(outlet)
-                if outlet_id is None:
-                    raise typer.BadParameter(f"unknown outlet {outlet!r}")
             source = edit_source(
                 session,
                 source_id=source_id,
@@ -160,10 +156,10 @@ def edit(
                 url=url,
                 kind=kind,
                 pages=pages,
-                outlet_id=outlet_id,
+                outlet=outlet,
             )
             changed = source.name
-    except (SourceNotFoundError, SourceConflictError) as error:
+    except (SourceNotFoundError, SourceConflictError, UnknownOutletError) as error:
         raise typer.BadParameter(str(error)) from None
     except IntegrityError as error:  # another process took the URL meanwhile
         raise typer.BadParameter(f"cannot change source: {error.orig}") from None
